@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * The one environment schema for the worker, the API and the dev stack. Every key has an embedded default
+ * good for `npm start` on a laptop; production refuses the development secrets (see `loadConfig`).
+ * This module is pure: entry points pass `process.env` in.
+ */
+
+/** Development-only secrets, embedded so `npm start` works on a fresh clone. Refused in production. */
+export const DEV_MASTER_KEY = 'ZGV2LW9ubHktbWFzdGVyLWtleS0zMi1ieXRlcyEhISE='; // 32 bytes, base64
+export const DEV_ADMIN_API_KEY = 'dev-admin-key';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('fsac-sync'),
+    TEMPORAL_ACUMATICA_TASK_QUEUE: z.string().min(1).default('fsac-acumatica'),
+
+    MONGODB_URL: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/?directConnection=true'),
+    MONGODB_DB: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, 'must be letters, digits, _ or -, starting with a letter')
+      .default('fsac'),
+
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: port.default(3000),
+    API_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+    ADMIN_API_KEY: z.string().min(12, 'must be at least 12 characters').default(DEV_ADMIN_API_KEY),
+    MASTER_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+      .default(DEV_MASTER_KEY),
+
+    WORKER_METRICS_PORT: port.default(9464),
+    /** Activities per second over the Acumatica task queue, enforced by the Temporal server for all workers. */
+    ACUMATICA_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(20),
+    ACUMATICA_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(8),
+    /** History length at which an entity child continues as new. */
+    SYNC_CONTINUE_AS_NEW_EVENTS: positiveInt.default(2000),
+    SYNC_PAGE_SIZE: positiveInt.max(1000).default(200),
+
+    EMULATOR_PORT: port.default(8180),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Keys of the environment schema, for `.env.example` and docker-compose checks. */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof typeof configSchema.shape)[];
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once and freezes it. Unknown keys are ignored (the process environment holds
+ * many); every bad key is reported by name in one error.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const picked: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production') {
+    const problems: string[] = [];
+    if (config.MASTER_KEY === DEV_MASTER_KEY) problems.push('MASTER_KEY: the development key is refused in production');
+    if (config.ADMIN_API_KEY.startsWith(DEV_ADMIN_API_KEY)) {
+      problems.push('ADMIN_API_KEY: the development key is refused in production');
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return Object.freeze(config);
+}

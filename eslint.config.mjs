@@ -1,0 +1,67 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment only in core/config.ts.' },
+      ],
+    },
+  },
+  {
+    // Config module, scripts, tests and benchmarks may read the environment.
+    files: ['core/config.ts', 'scripts/**', 'test/**', 'bench/**', 'emulator/main.ts', 'emulator/fidelity.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Workflows run in Temporal's deterministic sandbox: only the workflow SDK, core/ and activity *types*.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!@temporalio/workflow$|@temporalio/common$|\\.{1,2}/|(\\.\\./)+core/|(\\.\\./)+activities/).*',
+              message: 'Workflows may import only @temporalio/workflow, core/ and activity types.',
+            },
+            {
+              regex: '^(\\.\\./)+(store|acumatica|api|worker|emulator|scripts)(/|$)',
+              message: 'Workflows may import only @temporalio/workflow, core/ and activity types.',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+activities(/|$)',
+              allowTypeImports: true,
+              message: 'Import activity types only (import type).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

@@ -1,0 +1,98 @@
+/**
+ * `npm test`: installs what is missing, starts a private stack (FerretDB and a headless Temporal dev server on
+ * free ports, with data in .data/test so it never clashes with a running `npm start`), runs every test file
+ * with node's test runner, stops the stack, and fails if no test ran.
+ *   npm test                       all tests
+ *   npm test -- --unit             unit tests only (no stack)
+ *   npm test -- --integration      integration tests only
+ *   npm test -- test/unit/x.test.ts   the given files
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureTools, projectRoot, ToolError } from './tools';
+import { freePort, mongoUrl, Stack, StackError, startFerretDB, startTemporal } from './stack';
+
+function findTests(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? findTests(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const explicit = args.filter((a) => !a.startsWith('--'));
+  const unitOnly = args.includes('--unit');
+  const integrationOnly = args.includes('--integration');
+  const files = explicit.length > 0
+    ? explicit.map((f) => join(projectRoot, f))
+    : [
+        ...(integrationOnly ? [] : findTests(join(projectRoot, 'test', 'unit'))),
+        ...(unitOnly ? [] : findTests(join(projectRoot, 'test', 'integration'))),
+      ];
+  if (files.length === 0) {
+    console.error('error: no test files found');
+    return 1;
+  }
+  const needsStack = files.some((f) => !relative(projectRoot, f).startsWith(join('test', 'unit')));
+
+  const runDir = join(projectRoot, '.data', 'test');
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', FSAC_TEST_DATA_DIR: runDir };
+  const stack = new Stack();
+  stack.stopOnSignals(130);
+
+  if (needsStack) {
+    const started = Date.now();
+    const tools = await ensureTools();
+    const [mongoPort, temporalPort] = [await freePort(), await freePort()];
+    stack.add(await startFerretDB({ binary: tools.ferretdb, port: mongoPort, dataDir: join(runDir, 'ferretdb'), logFile: join(runDir, 'logs', 'ferretdb.log') }));
+    stack.add(await startTemporal({ binary: tools.temporal, port: temporalPort, uiPort: null, dbFile: join(runDir, 'temporal.db'), logFile: join(runDir, 'logs', 'temporal.log') }));
+    Object.assign(env, {
+      MONGODB_URL: mongoUrl(mongoPort),
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_CLI_PATH: tools.temporal,
+      FERRETDB_PATH: tools.ferretdb,
+    });
+    console.log(`test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s (FerretDB :${mongoPort}, Temporal :${temporalPort})`);
+  }
+
+  const tapFile = join(runDir, 'results.tap');
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import', 'tsx',
+        '--test',
+        '--test-concurrency=2',
+        '--test-timeout=600000',
+        '--test-reporter=spec', '--test-reporter-destination=stdout',
+        '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+        ...files,
+      ],
+      { cwd: projectRoot, env, stdio: 'inherit' },
+    );
+    child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
+  });
+  await stack.stopAll();
+
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  const [passed, failed, skipped] = [count('pass'), count('fail'), count('skipped')];
+  console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+  if (passed === 0) {
+    console.error('error: no test was executed');
+    return 1;
+  }
+  return code !== 0 || failed > 0 ? 1 : 0;
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    console.error(`error: ${err instanceof ToolError || err instanceof StackError ? err.message : (err as Error).stack}`);
+    process.exit(1);
+  });
