@@ -12,7 +12,19 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test's test()/describe() return promises the runner itself awaits.
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after'],
+              package: 'node:test',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -24,7 +36,14 @@ export default tseslint.config(
   },
   {
     // Config module, scripts, tests and benchmarks may read the environment.
-    files: ['core/config.ts', 'scripts/**', 'test/**', 'bench/**', 'emulator/main.ts', 'emulator/fidelity.ts'],
+    files: [
+      'core/config.ts',
+      'scripts/**',
+      'test/**',
+      'bench/**',
+      'emulator/main.ts',
+      'emulator/fidelity.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
@@ -36,8 +55,14 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!@temporalio/workflow$|@temporalio/common$|\\.{1,2}/|(\\.\\./)+core/|(\\.\\./)+activities/).*',
+              regex:
+                '^(?!@temporalio/workflow$|@temporalio/common$|\\.{1,2}/|(\\.\\./)+core/|(\\.\\./)+activities/).*',
               message: 'Workflows may import only @temporalio/workflow, core/ and activity types.',
+            },
+            {
+              regex: '^(\\.\\./)+core/(logger|config)$',
+              message:
+                'core/logger and core/config do IO-adjacent work; workflows take values through their input.',
             },
             {
               regex: '^(\\.\\./)+(store|acumatica|api|worker|emulator|scripts)(/|$)',

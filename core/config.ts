@@ -80,7 +80,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const config = parsed.data;
   if (config.NODE_ENV === 'production') {
     const problems: string[] = [];
-    if (config.MASTER_KEY === DEV_MASTER_KEY) problems.push('MASTER_KEY: the development key is refused in production');
+    if (config.MASTER_KEY === DEV_MASTER_KEY)
+      problems.push('MASTER_KEY: the development key is refused in production');
     if (config.ADMIN_API_KEY.startsWith(DEV_ADMIN_API_KEY)) {
       problems.push('ADMIN_API_KEY: the development key is refused in production');
     }

@@ -22,5 +22,8 @@ const CLI_TYPE: Record<string, string> = {
 
 /** `Name=Type` pairs for `temporal server start-dev --search-attribute`. */
 export function searchAttributeCliFlags(): string[] {
-  return Object.values(SEARCH_ATTRIBUTES).flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]);
+  return Object.values(SEARCH_ATTRIBUTES).flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${CLI_TYPE[key.type]}`,
+  ]);
 }

@@ -25,7 +25,13 @@ function tail(file: string, lines = 30): string {
 }
 
 /** Spawns a process with stdout and stderr appended to its log file. */
-export function spawnLogged(name: string, cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ManagedProcess {
+export function spawnLogged(
+  name: string,
+  cmd: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ManagedProcess {
   mkdirSync(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');
   const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], env });
@@ -47,16 +53,24 @@ export function spawnLogged(name: string, cmd: string, args: string[], logFile: 
 }
 
 /** Polls `check` until it returns true; fails with the log tail if the deadline passes or the process dies. */
-export async function waitReady(proc: ManagedProcess, check: () => Promise<boolean>, deadlineMs = 60_000): Promise<void> {
+export async function waitReady(
+  proc: ManagedProcess,
+  check: () => Promise<boolean>,
+  deadlineMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     if (proc.child.exitCode !== null) {
-      throw new StackError(`${proc.name} exited with code ${proc.child.exitCode} before it was ready. Log tail (${proc.logFile}):\n${tail(proc.logFile)}`);
+      throw new StackError(
+        `${proc.name} exited with code ${proc.child.exitCode} before it was ready. Log tail (${proc.logFile}):\n${tail(proc.logFile)}`,
+      );
     }
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
       await proc.stop();
-      throw new StackError(`${proc.name} was not ready after ${deadlineMs / 1000}s. Log tail (${proc.logFile}):\n${tail(proc.logFile)}`);
+      throw new StackError(
+        `${proc.name} was not ready after ${deadlineMs / 1000}s. Log tail (${proc.logFile}):\n${tail(proc.logFile)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -70,7 +84,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -98,10 +114,14 @@ export interface TemporalOptions {
 export async function startTemporal(opts: TemporalOptions): Promise<ManagedProcess> {
   if (opts.dbFile) mkdirSync(dirname(opts.dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--log-level',
+    'warn',
     ...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
@@ -109,10 +129,18 @@ export async function startTemporal(opts: TemporalOptions): Promise<ManagedProce
     ...(opts.extraArgs ?? []),
   ];
   const proc = spawnLogged('temporal', opts.binary, args, opts.logFile);
-  await waitReady(proc, async () => {
-    const res = spawnSync(opts.binary, ['operator', 'cluster', 'health', '--address', `127.0.0.1:${opts.port}`], { encoding: 'utf8', timeout: 5_000 });
-    return res.status === 0 && res.stdout.includes('SERVING');
-  }, 90_000);
+  await waitReady(
+    proc,
+    async () => {
+      const res = spawnSync(
+        opts.binary,
+        ['operator', 'cluster', 'health', '--address', `127.0.0.1:${opts.port}`],
+        { encoding: 'utf8', timeout: 5_000 },
+      );
+      return res.status === 0 && res.stdout.includes('SERVING');
+    },
+    90_000,
+  );
   return proc;
 }
 
@@ -134,7 +162,10 @@ export async function startFerretDB(opts: FerretOptions): Promise<ManagedProcess
     '--debug-addr=-',
     '--log-level=warn',
   ];
-  const proc = spawnLogged('ferretdb', opts.binary, args, opts.logFile, { ...process.env, DO_NOT_TRACK: '1' });
+  const proc = spawnLogged('ferretdb', opts.binary, args, opts.logFile, {
+    ...process.env,
+    DO_NOT_TRACK: '1',
+  });
   await waitReady(proc, async () => {
     const client = new MongoClient(mongoUrl(opts.port), { serverSelectionTimeoutMS: 1_000 });
     try {

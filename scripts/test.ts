@@ -16,7 +16,9 @@ import { freePort, mongoUrl, Stack, StackError, startFerretDB, startTemporal } f
 function findTests(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? findTests(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? findTests(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+    )
     .sort();
 }
 
@@ -25,22 +27,29 @@ async function main(): Promise<number> {
   const explicit = args.filter((a) => !a.startsWith('--'));
   const unitOnly = args.includes('--unit');
   const integrationOnly = args.includes('--integration');
-  const files = explicit.length > 0
-    ? explicit.map((f) => join(projectRoot, f))
-    : [
-        ...(integrationOnly ? [] : findTests(join(projectRoot, 'test', 'unit'))),
-        ...(unitOnly ? [] : findTests(join(projectRoot, 'test', 'integration'))),
-      ];
+  const files =
+    explicit.length > 0
+      ? explicit.map((f) => join(projectRoot, f))
+      : [
+          ...(integrationOnly ? [] : findTests(join(projectRoot, 'test', 'unit'))),
+          ...(unitOnly ? [] : findTests(join(projectRoot, 'test', 'integration'))),
+        ];
   if (files.length === 0) {
     console.error('error: no test files found');
     return 1;
   }
   const needsStack = files.some((f) => !relative(projectRoot, f).startsWith(join('test', 'unit')));
 
-  const runDir = join(projectRoot, '.data', 'test');
+  // One folder per run, so two `npm test` at once (or beside `npm start`) never share data.
+  const runDir = join(projectRoot, '.data', 'test', String(process.pid));
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', FSAC_TEST_DATA_DIR: runDir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    FSAC_TEST_DATA_DIR: runDir,
+  };
   const stack = new Stack();
   stack.stopOnSignals(130);
 
@@ -48,8 +57,23 @@ async function main(): Promise<number> {
     const started = Date.now();
     const tools = await ensureTools();
     const [mongoPort, temporalPort] = [await freePort(), await freePort()];
-    stack.add(await startFerretDB({ binary: tools.ferretdb, port: mongoPort, dataDir: join(runDir, 'ferretdb'), logFile: join(runDir, 'logs', 'ferretdb.log') }));
-    stack.add(await startTemporal({ binary: tools.temporal, port: temporalPort, uiPort: null, dbFile: join(runDir, 'temporal.db'), logFile: join(runDir, 'logs', 'temporal.log') }));
+    stack.add(
+      await startFerretDB({
+        binary: tools.ferretdb,
+        port: mongoPort,
+        dataDir: join(runDir, 'ferretdb'),
+        logFile: join(runDir, 'logs', 'ferretdb.log'),
+      }),
+    );
+    stack.add(
+      await startTemporal({
+        binary: tools.temporal,
+        port: temporalPort,
+        uiPort: null,
+        dbFile: join(runDir, 'temporal.db'),
+        logFile: join(runDir, 'logs', 'temporal.log'),
+      }),
+    );
     Object.assign(env, {
       MONGODB_URL: mongoUrl(mongoPort),
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -57,7 +81,9 @@ async function main(): Promise<number> {
       TEMPORAL_CLI_PATH: tools.temporal,
       FERRETDB_PATH: tools.ferretdb,
     });
-    console.log(`test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s (FerretDB :${mongoPort}, Temporal :${temporalPort})`);
+    console.log(
+      `test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s (FerretDB :${mongoPort}, Temporal :${temporalPort})`,
+    );
   }
 
   const tapFile = join(runDir, 'results.tap');
@@ -65,12 +91,15 @@ async function main(): Promise<number> {
     const child = spawn(
       process.execPath,
       [
-        '--import', 'tsx',
+        '--import',
+        'tsx',
         '--test',
         '--test-concurrency=2',
         '--test-timeout=600000',
-        '--test-reporter=spec', '--test-reporter-destination=stdout',
-        '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tapFile}`,
         ...files,
       ],
       { cwd: projectRoot, env, stdio: 'inherit' },
@@ -83,6 +112,8 @@ async function main(): Promise<number> {
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
   const [passed, failed, skipped] = [count('pass'), count('fail'), count('skipped')];
   console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+  // Keep the logs of a failed run for inspection; a clean run leaves nothing behind.
+  if (code === 0 && failed === 0) rmSync(runDir, { recursive: true, force: true });
   if (passed === 0) {
     console.error('error: no test was executed');
     return 1;
@@ -93,6 +124,8 @@ async function main(): Promise<number> {
 main()
   .then((code) => process.exit(code))
   .catch((err: unknown) => {
-    console.error(`error: ${err instanceof ToolError || err instanceof StackError ? err.message : (err as Error).stack}`);
+    console.error(
+      `error: ${err instanceof ToolError || err instanceof StackError ? err.message : (err as Error).stack}`,
+    );
     process.exit(1);
   });

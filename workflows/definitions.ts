@@ -1,0 +1,24 @@
+/** Queries and signals of the sync workflows, shared by the workflows and the API. */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { EntityType } from '../core/entities';
+import type { EntityProgress, RunPlan, RunOutcome } from '../core/runs';
+
+export interface RunProgress {
+  accountId: string;
+  status: 'planning' | 'running' | 'finishing' | 'done';
+  full: boolean | null;
+  startedAt: string | null;
+  currentPhase: number | null;
+  entities: Partial<Record<EntityType, EntityProgress>>;
+  outcome: RunOutcome | null;
+  plan: Pick<RunPlan, 'entityTypes' | 'pullSince' | 'trigger'> | null;
+}
+
+/** Live progress of a run, per entity type. */
+export const progressQuery = defineQuery<RunProgress>('progress');
+
+/** Live progress of one entity child. */
+export const entityProgressQuery = defineQuery<EntityProgress>('entityProgress');
+
+/** An entity child reports its progress to the run after each page. */
+export const entityProgressSignal = defineSignal<[EntityType, EntityProgress]>('entityProgress');

@@ -1,0 +1,209 @@
+import {
+  ApplicationFailure,
+  ActivityFailure,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AcumaticaActivities, PageInput } from '../activities/types';
+import { ENTITIES, type EntityType } from '../core/entities';
+import {
+  addCounts,
+  emptyCounts,
+  MAX_LISTED_FAILURES,
+  NON_RETRYABLE_FAILURE_TYPES,
+  type EntityCounts,
+  type EntityProgress,
+  type EntityResult,
+  type PageResult,
+  type RecordFailure,
+  type RunPlan,
+} from '../core/runs';
+import { entityProgressQuery, entityProgressSignal } from './definitions';
+
+export interface SyncEntityInput {
+  plan: Pick<RunPlan, 'accountId' | 'runId' | 'full' | 'settings' | 'runtime'>;
+  entity: EntityType;
+  pullSince: string | null;
+  /** Carried across continue-as-new; absent on the first run of the child. */
+  state?: SyncEntityState;
+}
+
+export interface SyncEntityState {
+  stage: 'pull' | 'push' | 'done';
+  cursor: string | null;
+  counts: EntityCounts;
+  failures: RecordFailure[];
+  missingGeo: string[];
+  missingGeoCount: number;
+  pages: number;
+  pullStartedAt: string | null;
+  pullCompletedFrom: string | null;
+}
+
+const MAX_LISTED_MISSING_GEO = 200;
+
+/**
+ * One entity type of one run: pulls what Acumatica changed in the window (so last-modified-wins is decided
+ * before we write anything), then pushes the marked records (all of them on a full run), page by page.
+ * Only cursors and counts pass through history; the child continues as new before its history grows large.
+ * A failure that survives the activity retries ends this entity type as failed; the run goes on.
+ */
+export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> {
+  const { plan, entity } = input;
+  const def = ENTITIES[entity];
+  const acumatica = proxyActivities<AcumaticaActivities>({
+    taskQueue: plan.runtime.acumaticaTaskQueue,
+    // Acumatica delays over-limit requests instead of refusing them: pages may take long.
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '2 minutes',
+    scheduleToCloseTimeout: '6 hours',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '2 minutes',
+      nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+    },
+  });
+
+  const firstStage = def.directions.includes('pull') ? 'pull' : 'push';
+  const state: SyncEntityState = input.state ?? {
+    stage: firstStage,
+    cursor: null,
+    counts: emptyCounts(),
+    failures: [],
+    missingGeo: [],
+    missingGeoCount: 0,
+    pages: 0,
+    pullStartedAt: null,
+    pullCompletedFrom: null,
+  };
+  let error: string | undefined;
+  const progress = (): EntityProgress => ({
+    status: state.stage === 'done' ? (error ? 'failed' : 'done') : 'running',
+    phase: state.stage === 'done' ? 'idle' : state.stage,
+    counts: state.counts,
+    pages: state.pages,
+    ...(error ? { error } : {}),
+  });
+  setHandler(entityProgressQuery, progress);
+  const parent = workflowInfo().parent;
+  const report = async () => {
+    if (parent)
+      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(
+        entityProgressSignal,
+        entity,
+        progress(),
+      );
+  };
+
+  const base: Omit<PageInput, 'cursor'> = {
+    accountId: plan.accountId,
+    runId: plan.runId,
+    entity,
+    full: plan.full,
+    settings: plan.settings,
+    pageSize: plan.runtime.pageSize,
+  };
+
+  try {
+    while (state.stage !== 'done') {
+      if (state.stage === 'pull' && state.pullStartedAt === null)
+        state.pullStartedAt = new Date().toISOString();
+      const page: PageResult =
+        state.stage === 'pull'
+          ? await acumatica.pullPage({ ...base, cursor: state.cursor, since: input.pullSince })
+          : await acumatica.pushPage({ ...base, cursor: state.cursor });
+      absorb(state, page);
+      if (page.cursor === null) {
+        if (state.stage === 'pull') {
+          // The next run may start where this pull started: everything modified before it was applied.
+          state.pullCompletedFrom = state.pullStartedAt;
+          state.stage = def.directions.includes('push') ? 'push' : 'done';
+        } else {
+          state.stage = 'done';
+        }
+        state.cursor = null;
+      } else {
+        state.cursor = page.cursor;
+      }
+      await report();
+      const info = workflowInfo();
+      if (
+        state.stage !== 'done' &&
+        (info.historyLength >= plan.runtime.continueAsNewAt || info.continueAsNewSuggested)
+      ) {
+        await continueAsNew<typeof syncEntity>({ ...input, state });
+      }
+    }
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    error = describeFailure(err);
+    state.stage = 'done';
+    await report();
+    return result(entity, state, 'failed', error, failureType(err));
+  }
+  return result(entity, state, 'done');
+}
+
+function absorb(state: SyncEntityState, page: PageResult): void {
+  state.counts = addCounts(state.counts, page.counts);
+  state.pages += 1;
+  if (state.failures.length < MAX_LISTED_FAILURES) {
+    state.failures.push(...page.failures.slice(0, MAX_LISTED_FAILURES - state.failures.length));
+  }
+  state.missingGeoCount += page.missingGeoCount ?? 0;
+  if (page.missingGeo && state.missingGeo.length < MAX_LISTED_MISSING_GEO) {
+    state.missingGeo.push(...page.missingGeo.slice(0, MAX_LISTED_MISSING_GEO - state.missingGeo.length));
+  }
+}
+
+function result(
+  entity: EntityType,
+  state: SyncEntityState,
+  status: 'done' | 'failed',
+  error?: string,
+  errorType?: string,
+): EntityResult {
+  return {
+    entity,
+    status,
+    counts: state.counts,
+    failures: state.failures,
+    missingGeo: state.missingGeo,
+    missingGeoCount: state.missingGeoCount,
+    pullCompletedFrom: state.pullCompletedFrom,
+    pages: state.pages,
+    ...(error ? { error } : {}),
+    ...(errorType ? { errorType } : {}),
+  };
+}
+
+/** The failure's own message, unwrapped from Temporal's activity/child wrappers. */
+export function describeFailure(err: unknown): string {
+  let current: unknown = err;
+  while (
+    (current instanceof ActivityFailure || isWrapper(current)) &&
+    (current as { cause?: unknown }).cause
+  ) {
+    current = (current as { cause?: unknown }).cause;
+  }
+  return current instanceof Error ? current.message : String(current);
+}
+
+/** The `type` of the innermost ApplicationFailure, which workflows branch on. */
+export function failureType(err: unknown): string | undefined {
+  let current: unknown = err;
+  while (current) {
+    if (current instanceof ApplicationFailure && current.type) return current.type;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function isWrapper(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'ChildWorkflowFailure' || err.name === 'ActivityFailure');
+}
