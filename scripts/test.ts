@@ -8,7 +8,7 @@
  *   npm test -- test/unit/x.test.ts   the given files
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import { freePort, mongoUrl, Stack, StackError, startFerretDB, startTemporal } from './stack';
@@ -29,7 +29,10 @@ async function main(): Promise<number> {
   const integrationOnly = args.includes('--integration');
   const files =
     explicit.length > 0
-      ? explicit.map((f) => join(projectRoot, f))
+      ? explicit.flatMap((f) => {
+          const path = join(projectRoot, f);
+          return existsSync(path) && statSync(path).isDirectory() ? findTests(path) : [path];
+        })
       : [
           ...(integrationOnly ? [] : findTests(join(projectRoot, 'test', 'unit'))),
           ...(unitOnly ? [] : findTests(join(projectRoot, 'test', 'integration'))),

@@ -1,0 +1,78 @@
+/**
+ * MongoDB connection and indexes. Works on MongoDB and on FerretDB v1.24 (no partial, sparse or TTL
+ * indexes there, so every index below is a plain or unique compound index).
+ */
+import { MongoClient, type Db, type IndexDescription } from 'mongodb';
+import { ENTITY_TYPES, type EntityType } from '../core/entities';
+
+export const COLLECTIONS = {
+  accounts: 'accounts',
+  apiKeys: 'api_keys',
+  watermarks: 'watermarks',
+  notifications: 'notifications',
+} as const;
+
+/** One collection per entity type: `work-orders` → `work_orders`. */
+export function recordCollectionName(type: EntityType): string {
+  return type.replace(/-/g, '_');
+}
+
+export interface MongoConnection {
+  client: MongoClient;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to `url` and returns the database `dbName`. One client per process: FerretDB's SQLite
+ * backend is single-writer, and the driver pools connections anyway.
+ */
+export async function connectMongo(
+  url: string,
+  dbName: string,
+  options: { appName?: string; serverSelectionTimeoutMS?: number } = {},
+): Promise<MongoConnection> {
+  const client = new MongoClient(url, {
+    appName: options.appName ?? 'fs-acumatica-connector',
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+  });
+  await client.connect();
+  return { client, db: client.db(dbName), close: () => client.close() };
+}
+
+const RECORD_INDEXES: IndexDescription[] = [
+  // Push candidates and list-by-state, keyset-paged on _id.
+  { key: { accountId: 1, 'sync.state': 1, _id: 1 }, name: 'account_state_id' },
+  // Lookups by Acumatica key; not unique because most records have none and partial indexes are unavailable.
+  { key: { accountId: 1, 'sync.externalId': 1 }, name: 'account_external_id' },
+  { key: { accountId: 1, 'sync.acumaticaId': 1 }, name: 'account_acumatica_id' },
+  // "Modified since" lists.
+  { key: { accountId: 1, updatedAt: 1, _id: 1 }, name: 'account_updated_id' },
+  // Our external reference is what Acumatica documents are found by: one record per ref.
+  { key: { accountId: 1, externalRef: 1 }, name: 'account_external_ref', unique: true },
+  // Plain listing of an account, keyset-paged on _id.
+  { key: { accountId: 1, _id: 1 }, name: 'account_id' },
+];
+
+/**
+ * Creates every index the sync and the API rely on. Idempotent: safe at every start-up.
+ */
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const type of ENTITY_TYPES) {
+    await db.collection(recordCollectionName(type)).createIndexes(RECORD_INDEXES);
+  }
+  await db
+    .collection(COLLECTIONS.accounts)
+    .createIndexes([{ key: { createdAt: 1, _id: 1 }, name: 'created_id' }]);
+  await db.collection(COLLECTIONS.apiKeys).createIndexes([
+    { key: { hash: 1 }, name: 'hash', unique: true },
+    { key: { accountId: 1, createdAt: 1 }, name: 'account_created' },
+  ]);
+  await db
+    .collection(COLLECTIONS.watermarks)
+    .createIndexes([{ key: { accountId: 1, entity: 1 }, name: 'account_entity', unique: true }]);
+  await db.collection(COLLECTIONS.notifications).createIndexes([
+    { key: { accountId: 1, createdAt: 1 }, name: 'account_created' },
+    { key: { accountId: 1, read: 1, createdAt: 1 }, name: 'account_read_created' },
+  ]);
+}

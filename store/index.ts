@@ -1,0 +1,39 @@
+/**
+ * The store's composition: every repository over one database. Temporal-independent: the API and the
+ * worker's activities both build it from their own `Db`.
+ */
+import type { Db } from 'mongodb';
+import { AccountRepository } from './accounts';
+import { NotificationRepository } from './notifications';
+import { createRecordRepositories, type RecordRepositories } from './records';
+import { WatermarkRepository } from './watermarks';
+
+export interface Store {
+  accounts: AccountRepository;
+  records: RecordRepositories;
+  watermarks: WatermarkRepository;
+  notifications: NotificationRepository;
+}
+
+/** Builds all repositories over `db`; `now` replaces the clock in tests. */
+export function createStore(db: Db, options: { now?: () => Date } = {}): Store {
+  return {
+    accounts: new AccountRepository(db, options),
+    records: createRecordRepositories(db, options),
+    watermarks: new WatermarkRepository(db, options),
+    notifications: new NotificationRepository(db, options),
+  };
+}
+
+export { connectMongo, ensureIndexes, recordCollectionName, COLLECTIONS, type MongoConnection } from './db';
+export { ConflictError, ConcurrentUpdateError, UnsupportedOperationError } from './errors';
+export {
+  SecretBox,
+  SecretDecryptionError,
+  parseMasterKey,
+  type EncryptedSecret,
+  type MasterKey,
+} from './secrets';
+export type { Account, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
+export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';
+export type { Notification } from './notifications';

@@ -1,0 +1,628 @@
+/**
+ * The record repository: one collection per entity type, `accountId` on every document and in every
+ * query, so an account can never read or change another account's records. Every sync-state change is a
+ * single atomic update (FerretDB has no transactions); guards on the expected state make retries safe.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import { ENTITIES, type EntityType, type SyncState } from '../core/entities';
+import {
+  EXTERNAL_ID_FAILED,
+  EXTERNAL_ID_PENDING,
+  RECORD_SPECS,
+  isPushable,
+  type CreateInputs,
+  type Note,
+  type PushIntent,
+  type RecordBase,
+  type RecordSpec,
+  type RecordTypes,
+  type UpdateInputs,
+} from '../core/records';
+import { decidePull } from '../core/sync-state';
+import { parseOrThrow, ValidationError, type FieldIssue } from '../core/validation';
+import { recordCollectionName } from './db';
+import {
+  ConcurrentUpdateError,
+  ConflictError,
+  UnsupportedOperationError,
+  isDuplicateKeyError,
+} from './errors';
+import { derivedId, newId, randomToken, shortId } from './ids';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+/** Notes and error messages are cut to this length: an Acumatica 422 echo can be large. */
+const MAX_MESSAGE_LENGTH = 4000;
+const BASE_KEYS = new Set<string>([
+  '_id',
+  'accountId',
+  'externalRef',
+  'createdAt',
+  'updatedAt',
+  'sync',
+  'notes',
+]);
+
+export interface RecordFilter {
+  state?: SyncState | readonly SyncState[];
+  /** The "External ID" column: `Pending`, `Sync Failed`, or an Acumatica key. */
+  externalId?: string;
+  updatedSince?: Date;
+  /** Case-insensitive substring of the type's search fields (name, description, number…) or externalRef. */
+  text?: string;
+  ids?: readonly string[];
+}
+
+export interface PageOptions {
+  /** Keyset cursor: the last `_id` of the previous page. */
+  after?: string;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface PulledRecord<T extends EntityType> {
+  acumaticaId: string;
+  /** The Acumatica key as shown in the External ID column. */
+  externalId: string;
+  acumaticaModifiedAt: Date;
+  /** Hash of the mapped content: identical content writes nothing. */
+  hash: string;
+  /**
+   * Mapped business fields. On an existing record only the keys given are written, so fields Acumatica
+   * does not carry (coordinates, contacts a mapper skips) survive a pull.
+   */
+  fields: CreateInputs[T];
+  /** Our reference if Acumatica's copy carries it (a document we pushed): finds the record it came from. */
+  externalRef?: string;
+}
+
+export interface PullResult {
+  outcome: 'created' | 'updated' | 'unchanged';
+  id: string;
+  /** Why nothing was written: identical content, a version already seen, or a newer local edit. */
+  reason?: 'identical' | 'already-seen' | 'local-newer';
+}
+
+export interface RecordRepositoryOptions {
+  /** Clock for timestamps; tests pass their own. */
+  now?: () => Date;
+}
+
+type Doc<T extends EntityType> = RecordTypes[T];
+/** The collection's view of a document: typed base fields, business fields by name. */
+type Stored = RecordBase & { [key: string]: unknown };
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
+}
+
+function businessFields(doc: RecordBase): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !BASE_KEYS.has(key)));
+}
+
+/**
+ * Repository for the records of one entity type. Build one per type with {@link createRecordRepositories}.
+ */
+export class RecordRepository<T extends EntityType> {
+  private readonly collection: Collection<Stored>;
+  private readonly spec: RecordSpec<T>;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Db,
+    readonly type: T,
+    options: RecordRepositoryOptions = {},
+  ) {
+    this.collection = db.collection<Stored>(recordCollectionName(type));
+    this.spec = RECORD_SPECS[type];
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private scope(accountId: string, id?: string): Filter<Stored> {
+    return (id === undefined ? { accountId } : { accountId, _id: id }) as Filter<Stored>;
+  }
+
+  /**
+   * Creates a record (sync state `none`). Validates the input, checks that referenced records exist in
+   * the same account, generates the id, location ids and the external ref when not given.
+   * @throws ValidationError for bad input or a missing reference; ConflictError for a taken externalRef
+   */
+  async create(accountId: string, input: CreateInputs[T]): Promise<Doc<T>> {
+    const fields = parseOrThrow(this.spec.createInput, input) as Record<string, unknown>;
+    await this.checkReferences(accountId, fields);
+    const id = newId(this.spec.idPrefix);
+    const now = this.now();
+    const doc = {
+      ...this.withLocationIds(fields),
+      _id: id,
+      accountId,
+      externalRef: (fields.externalRef as string | undefined) ?? this.generatedRef(id),
+      createdAt: now,
+      updatedAt: now,
+      sync: { state: 'none' },
+      notes: [],
+    } as unknown as Doc<T>;
+    try {
+      await this.collection.insertOne(doc as never);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) {
+        throw new ConflictError(
+          `externalRef ${doc.externalRef} is already used by another ${ENTITIES[this.type].label.toLowerCase()}`,
+        );
+      }
+      throw error;
+    }
+    return doc;
+  }
+
+  /** The record, or null when it does not exist in this account. */
+  async get(accountId: string, id: string): Promise<Doc<T> | null> {
+    return (await this.collection.findOne(this.scope(accountId, id))) as Doc<T> | null;
+  }
+
+  /** The records with these ids that exist in this account (missing ids are skipped). */
+  async getMany(accountId: string, ids: readonly string[]): Promise<Doc<T>[]> {
+    if (ids.length === 0) return [];
+    return (await this.collection
+      .find({ accountId, _id: { $in: [...ids] } } as Filter<Stored>)
+      .toArray()) as unknown as Doc<T>[];
+  }
+
+  /**
+   * Applies a partial update: `null` clears an optional field, arrays are replaced whole. Bumps
+   * `updatedAt` and keeps the sync state: editing a synced record does not mark it for export.
+   * A patch that changes nothing writes nothing. Compare-and-set on `updatedAt`, retried on a race.
+   * @returns the updated record, or null when it does not exist in this account
+   * @throws ValidationError naming every bad field
+   */
+  async update(accountId: string, id: string, input: UpdateInputs[T]): Promise<Doc<T> | null> {
+    const patch = parseOrThrow(this.spec.updateInput, input) as Record<string, unknown>;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.get(accountId, id);
+      if (!current) return null;
+      const merged: Record<string, unknown> = {
+        ...businessFields(current),
+        externalRef: current.externalRef,
+      };
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === null) delete merged[key];
+        else if (value !== undefined) merged[key] = value;
+      }
+      const validated = this.withLocationIds(
+        parseOrThrow(this.spec.createInput, merged) as Record<string, unknown>,
+      );
+      const changed = Object.keys(patch).filter(
+        (key) =>
+          patch[key] !== undefined &&
+          !isDeepStrictEqual(validated[key], (current as unknown as Record<string, unknown>)[key]),
+      );
+      if (changed.length === 0) return current;
+      await this.checkReferences(accountId, Object.fromEntries(changed.map((k) => [k, validated[k]])), id);
+
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, ''> = {};
+      for (const key of changed) {
+        if (validated[key] === undefined) unset[key] = '';
+        else set[key] = validated[key];
+      }
+      // Strictly later than before, so compare-and-set on updatedAt can never confuse two versions.
+      const updatedAt = new Date(Math.max(this.now().getTime(), current.updatedAt.getTime() + 1));
+      set.updatedAt = updatedAt;
+      const update: UpdateFilter<Stored> = { $set: set as never };
+      if (Object.keys(unset).length > 0) update.$unset = unset as never;
+      const result = await this.collection.updateOne(
+        { ...this.scope(accountId, id), updatedAt: current.updatedAt } as Filter<Stored>,
+        update,
+      );
+      if (result.matchedCount === 1)
+        return {
+          ...current,
+          ...set,
+          ...(Object.fromEntries(Object.keys(unset).map((k) => [k, undefined])) as object),
+        } as Doc<T>;
+    }
+    throw new ConcurrentUpdateError(`${ENTITIES[this.type].label} ${id} kept changing; try again`);
+  }
+
+  /** Deletes a record; true when it existed in this account. */
+  async delete(accountId: string, id: string): Promise<boolean> {
+    const result = await this.collection.deleteOne(this.scope(accountId, id));
+    return result.deletedCount === 1;
+  }
+
+  /** Lists records matching `filter`, ordered by id, one keyset page at a time. */
+  async list(accountId: string, filter: RecordFilter & PageOptions = {}): Promise<Page<Doc<T>>> {
+    return this.page(this.toQuery(accountId, filter), filter);
+  }
+
+  /** Counts records matching `filter`. */
+  async count(accountId: string, filter: RecordFilter = {}): Promise<number> {
+    return this.collection.countDocuments(this.toQuery(accountId, filter));
+  }
+
+  /**
+   * "Export to Acumatica": marks the records with these ids, or every record matching the filter,
+   * `pending` (External ID shows "Pending"). Failed and synced records are re-marked; records already
+   * pending are left alone. One atomic update.
+   * @returns how many records changed to pending
+   * @throws UnsupportedOperationError for pull-only entity types
+   */
+  async markForExport(
+    accountId: string,
+    target: { ids: readonly string[] } | { filter: RecordFilter },
+  ): Promise<number> {
+    if (!isPushable(this.type)) {
+      throw new UnsupportedOperationError(
+        `${ENTITIES[this.type].label} records come from Acumatica and cannot be exported`,
+      );
+    }
+    const query =
+      'ids' in target ? this.toQuery(accountId, { ids: target.ids }) : this.toQuery(accountId, target.filter);
+    const result = await this.collection.updateMany(
+      { $and: [query, { 'sync.state': { $ne: 'pending' } }] } as Filter<Stored>,
+      { $set: { 'sync.state': 'pending' } } as UpdateFilter<Stored>,
+    );
+    return result.modifiedCount;
+  }
+
+  /**
+   * Records that creation of an auto-numbered document is about to be sent, before the PUT, so a retry
+   * after a crash or a lost response looks the document up by `externalRef` instead of creating another.
+   * Only the first intent is kept: a retry gets the original back with `created: false`.
+   * @returns null when the record does not exist in this account
+   */
+  async recordPushIntent(
+    accountId: string,
+    id: string,
+    intent: { externalRef: string; runId: string },
+  ): Promise<{ intent: PushIntent; created: boolean } | null> {
+    const fresh: PushIntent = { externalRef: intent.externalRef, runId: intent.runId, startedAt: this.now() };
+    const updated = await this.collection.findOneAndUpdate(
+      { ...this.scope(accountId, id), 'sync.pushIntent': { $exists: false } } as Filter<Stored>,
+      { $set: { 'sync.pushIntent': fresh } } as UpdateFilter<Stored>,
+      { returnDocument: 'after' },
+    );
+    if (updated) return { intent: fresh, created: true };
+    const current = await this.get(accountId, id);
+    if (!current?.sync.pushIntent) return null;
+    return { intent: current.sync.pushIntent, created: false };
+  }
+
+  /**
+   * A push succeeded: stores the Acumatica key, id, modified time and payload hash, clears the error and
+   * the push intent. When `pushedUpdatedAt` is given and the record was edited after it was read for the
+   * push, the record stays `pending` so the newer edit goes out on the next run.
+   * @returns the resulting state, or null when the record does not exist in this account
+   */
+  async markSynced(
+    accountId: string,
+    id: string,
+    result: {
+      externalId: string;
+      acumaticaId: string;
+      acumaticaModifiedAt?: Date;
+      hash: string;
+      pushedUpdatedAt?: Date;
+    },
+  ): Promise<'synced' | 'pending' | null> {
+    const set: Record<string, unknown> = {
+      'sync.externalId': result.externalId,
+      'sync.acumaticaId': result.acumaticaId,
+      'sync.lastSyncedAt': this.now(),
+      'sync.lastSyncedHash': result.hash,
+    };
+    if (result.acumaticaModifiedAt) set['sync.acumaticaModifiedAt'] = result.acumaticaModifiedAt;
+    const unset = { 'sync.pushIntent': '', 'sync.lastError': '' };
+    const guard = result.pushedUpdatedAt ? { updatedAt: result.pushedUpdatedAt } : {};
+    const synced = await this.collection.updateOne(
+      { ...this.scope(accountId, id), ...guard } as Filter<Stored>,
+      { $set: { ...set, 'sync.state': 'synced' }, $unset: unset } as UpdateFilter<Stored>,
+    );
+    if (synced.matchedCount === 1) return 'synced';
+    if (!result.pushedUpdatedAt) return null;
+    const raced = await this.collection.updateOne(this.scope(accountId, id), {
+      $set: { ...set, 'sync.state': 'pending' },
+      $unset: unset,
+    } as UpdateFilter<Stored>);
+    return raced.matchedCount === 1 ? 'pending' : null;
+  }
+
+  /**
+   * A push was rejected: state `failed` ("Sync Failed"), the error kept, and a note with the message, in
+   * one update. The push intent is kept: if a document was created after all, the next push finds it.
+   * @returns false when the record does not exist in this account
+   */
+  async markFailed(
+    accountId: string,
+    id: string,
+    error: { message: string; code: string; runId: string },
+  ): Promise<boolean> {
+    const at = this.now();
+    const message = truncate(error.message);
+    const note: Note = { at, text: `Sync failed: ${message}`, author: 'sync', runId: error.runId };
+    const result = await this.collection.updateOne(this.scope(accountId, id), {
+      $set: {
+        'sync.state': 'failed',
+        'sync.lastError': { message, code: error.code, runId: error.runId, at },
+      },
+      $push: { notes: note },
+    } as unknown as UpdateFilter<Stored>);
+    return result.matchedCount === 1;
+  }
+
+  /** Appends a note. @returns false when the record does not exist in this account */
+  async addNote(
+    accountId: string,
+    id: string,
+    note: { text: string; author: Note['author']; runId?: string },
+  ): Promise<boolean> {
+    const entry: Note = { at: this.now(), text: truncate(note.text), author: note.author };
+    if (note.runId) entry.runId = note.runId;
+    const result = await this.collection.updateOne(this.scope(accountId, id), {
+      $push: { notes: entry },
+    } as unknown as UpdateFilter<Stored>);
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Records a push should send, by id: `pending` only (incremental runs) or every record (full runs).
+   */
+  async listPushCandidates(
+    accountId: string,
+    options: { scope: 'pending' | 'all' } & PageOptions,
+  ): Promise<Page<Doc<T>>> {
+    const query =
+      options.scope === 'pending' ? this.toQuery(accountId, { state: 'pending' }) : this.scope(accountId);
+    return this.page(query, options);
+  }
+
+  /** The record with this Acumatica key (External ID), if any. */
+  async findByExternalId(accountId: string, externalId: string): Promise<Doc<T> | null> {
+    return (await this.collection.findOne({
+      accountId,
+      'sync.externalId': externalId,
+    } as Filter<Stored>)) as Doc<T> | null;
+  }
+
+  /** The record with this Acumatica GUID, if any. */
+  async findByAcumaticaId(accountId: string, acumaticaId: string): Promise<Doc<T> | null> {
+    return (await this.collection.findOne({
+      accountId,
+      'sync.acumaticaId': acumaticaId,
+    } as Filter<Stored>)) as Doc<T> | null;
+  }
+
+  /** The record with this external ref, if any. */
+  async findByExternalRef(accountId: string, externalRef: string): Promise<Doc<T> | null> {
+    return (await this.collection.findOne({ accountId, externalRef } as Filter<Stored>)) as Doc<T> | null;
+  }
+
+  /**
+   * Upserts a record pulled from Acumatica. Finds ours by Acumatica id, then key, then external ref;
+   * creates it (state `synced`) when none exists, with an id derived from the Acumatica id so two racing
+   * pulls cannot create two. An existing record is overwritten only as {@link decidePull} says
+   * (last-modified wins; identical content writes nothing). Compare-and-set on `updatedAt`, so a local
+   * edit racing the pull is never silently lost.
+   * @throws ValidationError when the mapped fields are invalid
+   */
+  async applyPulled(accountId: string, pulled: PulledRecord<T>): Promise<PullResult> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await this.findPulledMatch(accountId, pulled);
+      if (!existing) {
+        const created = await this.insertPulled(accountId, pulled);
+        if (created) return { outcome: 'created', id: created };
+        continue;
+      }
+      const decision = decidePull(existing, pulled);
+      if (decision.action === 'skip')
+        return { outcome: 'unchanged', id: existing._id, reason: decision.reason };
+
+      const given = pulled.fields as Record<string, unknown>;
+      const merged = { ...businessFields(existing), ...given, externalRef: existing.externalRef };
+      const validated = this.withLocationIds(
+        parseOrThrow(this.spec.createInput, merged) as Record<string, unknown>,
+      );
+      const now = this.now();
+      const set: Record<string, unknown> = {
+        updatedAt: now,
+        'sync.state': 'synced',
+        'sync.externalId': pulled.externalId,
+        'sync.acumaticaId': pulled.acumaticaId,
+        'sync.acumaticaModifiedAt': pulled.acumaticaModifiedAt,
+        'sync.lastSyncedAt': now,
+        'sync.lastSyncedHash': pulled.hash,
+      };
+      for (const key of Object.keys(given)) if (key !== 'externalRef') set[key] = validated[key];
+      const update: Record<string, unknown> = { $set: set, $unset: { 'sync.lastError': '' } };
+      if (decision.overwritesLocalEdit) {
+        const note: Note = {
+          at: now,
+          text: `Acumatica's newer copy (modified ${pulled.acumaticaModifiedAt.toISOString()}) replaced local changes`,
+          author: 'sync',
+        };
+        update.$push = { notes: note };
+      }
+      const result = await this.collection.updateOne(
+        { ...this.scope(accountId, existing._id), updatedAt: existing.updatedAt } as Filter<Stored>,
+        update as UpdateFilter<Stored>,
+      );
+      if (result.matchedCount === 1) return { outcome: 'updated', id: existing._id };
+    }
+    throw new ConcurrentUpdateError(
+      `${ENTITIES[this.type].label} ${pulled.externalId} kept changing during the pull`,
+    );
+  }
+
+  private async findPulledMatch(accountId: string, pulled: PulledRecord<T>): Promise<Doc<T> | null> {
+    const byId = await this.findByAcumaticaId(accountId, pulled.acumaticaId);
+    if (byId) return byId;
+    const byKey = await this.findByExternalId(accountId, pulled.externalId);
+    if (byKey) return byKey;
+    return pulled.externalRef ? this.findByExternalRef(accountId, pulled.externalRef) : null;
+  }
+
+  /** Inserts a pulled record; null when a racing writer inserted it first. */
+  private async insertPulled(accountId: string, pulled: PulledRecord<T>): Promise<string | null> {
+    const fields = this.withLocationIds(
+      parseOrThrow(this.spec.createInput, { ...pulled.fields, externalRef: pulled.externalRef }) as Record<
+        string,
+        unknown
+      >,
+    );
+    const id = derivedId(this.spec.idPrefix, accountId, pulled.acumaticaId);
+    const now = this.now();
+    const doc = {
+      ...fields,
+      _id: id,
+      accountId,
+      externalRef: pulled.externalRef ?? this.generatedRef(id),
+      createdAt: now,
+      updatedAt: now,
+      sync: {
+        state: 'synced',
+        externalId: pulled.externalId,
+        acumaticaId: pulled.acumaticaId,
+        acumaticaModifiedAt: pulled.acumaticaModifiedAt,
+        lastSyncedAt: now,
+        lastSyncedHash: pulled.hash,
+      },
+      notes: [],
+    };
+    try {
+      await this.collection.insertOne(doc as never);
+      return id;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      if (await this.collection.findOne({ _id: id } as Filter<Stored>)) return null;
+      throw new ConflictError(
+        `externalRef ${doc.externalRef} is already used by another ${ENTITIES[this.type].label.toLowerCase()}`,
+      );
+    }
+  }
+
+  private generatedRef(id: string): string {
+    return `FS-${this.spec.refCode}-${shortId(id)}`;
+  }
+
+  /** Gives every customer location a stable id, so work orders can reference it. */
+  private withLocationIds(fields: Record<string, unknown>): Record<string, unknown> {
+    const locations = fields.locations;
+    if (!Array.isArray(locations)) return fields;
+    return {
+      ...fields,
+      locations: locations.map((l: { id?: string }) => (l.id ? l : { ...l, id: `loc_${randomToken(10)}` })),
+    };
+  }
+
+  /** Checks that every referenced record exists in the same account (and a customer is not its own parent). */
+  private async checkReferences(
+    accountId: string,
+    fields: Record<string, unknown>,
+    selfId?: string,
+  ): Promise<void> {
+    const issues: FieldIssue[] = [];
+    for (const rule of this.spec.references) {
+      const refs: { field: string; id: string }[] = [];
+      const [head, sub] = rule.field.split('.') as [string, string | undefined];
+      const value = fields[head];
+      if (sub === undefined) {
+        if (typeof value === 'string') refs.push({ field: head, id: value });
+      } else if (Array.isArray(value)) {
+        value.forEach((item: Record<string, unknown>, index) => {
+          const ref = item[sub];
+          if (typeof ref === 'string') refs.push({ field: `${head}.${index}.${sub}`, id: ref });
+        });
+      }
+      if (refs.length === 0) continue;
+      const found = await this.db
+        .collection<Stored>(recordCollectionName(rule.target))
+        .find(
+          { accountId, _id: { $in: [...new Set(refs.map((r) => r.id))] } },
+          {
+            projection: { _id: 1 },
+          },
+        )
+        .toArray();
+      const existing = new Set(found.map((d) => String(d._id)));
+      const label = ENTITIES[rule.target].label.toLowerCase();
+      for (const ref of refs) {
+        if (ref.id === selfId && rule.target === this.type) {
+          issues.push({ field: ref.field, message: `${ref.field} must not reference the record itself` });
+        } else if (!existing.has(ref.id)) {
+          issues.push({
+            field: ref.field,
+            message: `${ref.field} references ${label} ${ref.id}, which does not exist`,
+          });
+        }
+      }
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  private toQuery(accountId: string, filter: RecordFilter): Filter<Stored> {
+    const clauses: Record<string, unknown>[] = [{ accountId }];
+    if (filter.ids) clauses.push({ _id: { $in: [...filter.ids] } });
+    if (filter.state !== undefined) {
+      const states = typeof filter.state === 'string' ? [filter.state] : [...filter.state];
+      clauses.push({ 'sync.state': { $in: states } });
+    }
+    if (filter.externalId !== undefined) {
+      if (filter.externalId === EXTERNAL_ID_PENDING) clauses.push({ 'sync.state': 'pending' });
+      else if (filter.externalId === EXTERNAL_ID_FAILED) clauses.push({ 'sync.state': 'failed' });
+      else clauses.push({ 'sync.externalId': filter.externalId, 'sync.state': { $in: ['none', 'synced'] } });
+    }
+    if (filter.updatedSince) clauses.push({ updatedAt: { $gte: filter.updatedSince } });
+    const text = filter.text?.trim();
+    if (text) {
+      const pattern = { $regex: escapeRegex(text), $options: 'i' };
+      clauses.push({ $or: [...this.spec.searchFields, 'externalRef'].map((f) => ({ [f]: pattern })) });
+    }
+    return (clauses.length === 1 ? clauses[0] : { $and: clauses }) as Filter<Stored>;
+  }
+
+  private async page(query: Filter<Stored>, options: PageOptions): Promise<Page<Doc<T>>> {
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+    const filter = options.after
+      ? ({ $and: [query, { _id: { $gt: options.after } }] } as Filter<Stored>)
+      : query;
+    const docs = (await this.collection
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+      .toArray()) as unknown as Doc<T>[];
+    const items = docs.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: docs.length > limit && last ? last._id : null };
+  }
+}
+
+/** Every entity type's repository over one database. */
+export type RecordRepositories = { readonly [T in EntityType]: RecordRepository<T> };
+
+/** Builds the repositories of all eleven entity types. */
+export function createRecordRepositories(db: Db, options: RecordRepositoryOptions = {}): RecordRepositories {
+  const build = <T extends EntityType>(type: T) => new RecordRepository(db, type, options);
+  return {
+    customers: build('customers'),
+    vendors: build('vendors'),
+    products: build('products'),
+    services: build('services'),
+    'price-lists': build('price-lists'),
+    projects: build('projects'),
+    'work-orders': build('work-orders'),
+    estimates: build('estimates'),
+    'sales-orders': build('sales-orders'),
+    'purchase-orders': build('purchase-orders'),
+    invoices: build('invoices'),
+  };
+}
