@@ -1,0 +1,57 @@
+/** Public surface of the Acumatica REST client (mappers live in `./mappers`). */
+export {
+  AcumaticaClient,
+  type ActionOptions,
+  type ActionPayload,
+  type ActionResult,
+  type ClientOptions,
+  type ConnectionSettings,
+  type EndpointInfo,
+  type EndpointList,
+  type GetOptions,
+  type ListOptions,
+  type ListPagesOptions,
+  type Page,
+  type PutOptions,
+  type VersionCheck,
+} from './client';
+export type { AuthSettings, CookieSettings, OAuthSettings } from './auth';
+export {
+  ACUMATICA_ERROR_TYPES,
+  AcumaticaAuthError,
+  AcumaticaError,
+  AcumaticaNotFoundError,
+  AcumaticaRejectedError,
+  AcumaticaRetryableError,
+  AcumaticaSeatLimitError,
+  AcumaticaThrottledError,
+  NON_RETRYABLE_ACUMATICA_ERROR_TYPES,
+  formatFieldErrors,
+  isAcumaticaError,
+  type AcumaticaErrorType,
+  type FieldError,
+  type RetryableReason,
+} from './errors';
+export {
+  buildQuery,
+  datetimeOffset,
+  decimal,
+  filter,
+  guid,
+  quote,
+  type Filter,
+  type QueryOptions,
+} from './filter';
+export { LimiterRegistry, RequestLimiter, systemClock, type Clock, type LimiterSettings } from './limiter';
+export type { PoolOptions } from './http';
+export {
+  unwrap,
+  unwrapBoolean,
+  unwrapDate,
+  unwrapNumber,
+  unwrapString,
+  wrap,
+  wrapFields,
+  type AcumaticaRecord,
+  type WrappedValue,
+} from './values';
