@@ -1,0 +1,275 @@
+/**
+ * Customers ↔ Acumatica `Customer` (both directions; client-chosen `CustomerID`).
+ *
+ * Our primary contact and customer-level email/phone go to `MainContact`, the primary location's
+ * address to `MainContact.Address`, and our billing address to `BillingContact.Address` with
+ * `BillingAddressOverride` (or to `ShippingContact.Address` with `ShippingAddressOverride` when the
+ * account takes ShipTo instead of BillTo, so push and pull stay symmetric and BillTo is never overwritten
+ * with a ship-to address).
+ */
+import type { RestVersion } from '../../core/entities';
+import type { Address, Contact, Customer, Location } from '../../core/records';
+import type { RunSettings } from '../../core/runs';
+import type { AcumaticaRecord } from '../values';
+import {
+  ADDRESS_FIELDS,
+  accountKey,
+  acumaticaId,
+  addressFromAcumatica,
+  addressToAcumatica,
+  type AddressMode,
+  assertResolved,
+  comparableAddress,
+  compact,
+  contactPhone,
+  instant,
+  linked,
+  orNull,
+  singleKey,
+  statusLabel,
+  str,
+  under,
+  wrapped,
+} from './common';
+import type {
+  AcumaticaBody,
+  Dependency,
+  EntityMapper,
+  FieldList,
+  PullContext,
+  PullResult,
+  PulledFields,
+  PushContext,
+  UnresolvedReference,
+} from './types';
+
+const ENTITY = 'Customer';
+const MODIFIED = 'LastModifiedDateTime';
+
+/** The CustomerID a customer gets on first push; after that the stored externalId is used. */
+export function customerKeyFor(record: Pick<Customer, '_id' | 'number'>): string {
+  return accountKey('C', record);
+}
+
+const addressMode = (settings: RunSettings): AddressMode => ({
+  skipFirstLine: settings.skipFirstAddressLine,
+});
+
+/** The contact that stands for the customer in Acumatica's MainContact. */
+function primaryContact(contacts: readonly Contact[] | undefined): Contact | undefined {
+  return contacts?.find((c) => c.isPrimary) ?? contacts?.[0];
+}
+
+function primaryLocation(locations: readonly Location[] | undefined): Location | undefined {
+  return locations?.find((l) => l.isPrimary) ?? locations?.[0];
+}
+
+/** The customer's main (account) address: the primary service location's, else the billing address. */
+function mainAddress(record: Pick<Customer, 'locations' | 'billingAddress'>): Address | undefined {
+  return primaryLocation(record.locations)?.address ?? record.billingAddress;
+}
+
+/** Maps a customer to a `Customer` PUT body. */
+export function customerToAcumatica(record: Customer, ctx: PushContext): AcumaticaBody {
+  const missing: Dependency[] = [];
+  let parentKey: string | null = null;
+  if (record.parentCustomerId) {
+    parentKey = ctx.keys.customer(record.parentCustomerId) ?? null;
+    if (parentKey === null) missing.push({ entity: 'customers', id: record.parentCustomerId });
+  }
+  assertResolved(missing);
+
+  const mode = addressMode(ctx.settings);
+  const contact = primaryContact(record.contacts);
+  const main = mainAddress(record);
+  const body: AcumaticaBody = {
+    ...wrapped({
+      CustomerID: record.sync.externalId ?? customerKeyFor(record),
+      CustomerName: record.name,
+      Status: statusLabel(record.status),
+      AccountRef: record.externalRef,
+      ParentRecord: parentKey,
+      // Terms and currency default from the customer class: only sent when we have them.
+      Terms: record.terms,
+      CurrencyID: record.currency,
+    }),
+    MainContact: {
+      ...wrapped({
+        Attention: orNull(contact?.name),
+        Email: orNull(record.email ?? contact?.email),
+        Phone1: orNull(record.phone ?? contactPhone(contact)),
+      }),
+      ...(main ? { Address: addressToAcumatica(main, mode) } : {}),
+    },
+  };
+  if (record.billingAddress) {
+    const [flag, linkedName] = ctx.settings.useShipToAddress
+      ? ['ShippingAddressOverride', 'ShippingContact']
+      : ['BillingAddressOverride', 'BillingContact'];
+    body[flag] = { value: true };
+    body[linkedName] = { Address: addressToAcumatica(record.billingAddress, mode) };
+  }
+  return body;
+}
+
+/** Maps an Acumatica `Customer` to our fields, applying the account's customer settings. */
+export function customerFromAcumatica(entity: AcumaticaRecord, ctx: PullContext): PullResult<'customers'> {
+  const key = str(entity, 'CustomerID') ?? '';
+  const id = acumaticaId(entity);
+  const parentKey = str(entity, 'ParentRecord');
+  if (parentKey && !ctx.settings.includeSubCustomers) {
+    return {
+      kind: 'skip',
+      acumaticaId: id,
+      key,
+      reason: `sub-customer of ${parentKey} (sub-customers are off)`,
+    };
+  }
+  const mode = addressMode(ctx.settings);
+  const main = linked(entity, 'MainContact');
+  const billing = linked(entity, ctx.settings.useShipToAddress ? 'ShippingContact' : 'BillingContact');
+  const unresolved: UnresolvedReference[] = [];
+  let parentCustomerId: string | undefined;
+  if (parentKey) {
+    parentCustomerId = ctx.ids.customer(parentKey);
+    if (!parentCustomerId)
+      unresolved.push({ field: 'parentCustomerId', entity: 'customers', key: parentKey });
+  }
+  const status = str(entity, 'Status');
+  const fields: PulledFields<'customers'> = {
+    name: str(entity, 'CustomerName') ?? key,
+    // On Hold, Credit Hold and One-Time customers are still customers we serve.
+    status: status === 'Inactive' ? 'INACTIVE' : 'ACTIVE',
+    email: str(main, 'Email'),
+    phone: str(main, 'Phone1'),
+    terms: str(entity, 'Terms'),
+    currency: str(entity, 'CurrencyID'),
+    billingAddress: addressFromAcumatica(linked(billing, 'Address'), mode),
+    parentCustomerId,
+  };
+  const attention = str(main, 'Attention');
+  // The default location (MAIN) is where Acumatica ships to: our primary service location.
+  const siteAddress =
+    addressFromAcumatica(linked(linked(entity, 'ShippingContact'), 'Address'), mode) ??
+    addressFromAcumatica(linked(main, 'Address'), mode);
+  const createDefaults: PulledFields<'customers'> = {
+    number: key,
+    type: ctx.settings.newCustomerType,
+    contacts: attention ? [{ name: attention, isPrimary: true, phones: [] }] : [],
+    locations: siteAddress
+      ? [{ id: 'MAIN', name: str(entity, 'LocationName') ?? 'Main', address: siteAddress, isPrimary: true }]
+      : [],
+  };
+  return {
+    kind: 'record',
+    acumaticaId: id,
+    key,
+    modifiedAt: instant(entity, MODIFIED),
+    fields: compact(fields),
+    createDefaults,
+    unresolved,
+  };
+}
+
+/**
+ * A customer reduced to what a push then a pull preserves: customer-level email/phone fall back to the
+ * primary contact's, the billing address falls back to the main address (Acumatica's BillTo/ShipTo
+ * equal the main address until overridden), addresses lose coordinates and merged lines.
+ */
+export function comparableCustomer(
+  fields: PulledFields<'customers'> | Customer,
+  settings: RunSettings,
+): Record<string, unknown> {
+  const mode = addressMode(settings);
+  const contacts = fields.contacts as Contact[] | undefined;
+  const locations = fields.locations as Location[] | undefined;
+  const contact = primaryContact(contacts);
+  return {
+    name: fields.name,
+    status: fields.status ?? 'ACTIVE',
+    email: fields.email ?? contact?.email,
+    phone: fields.phone ?? contactPhone(contact),
+    terms: fields.terms,
+    currency: fields.currency,
+    parentCustomerId: fields.parentCustomerId,
+    billingAddress: comparableAddress(
+      fields.billingAddress ?? mainAddress({ locations: locations ?? [], billingAddress: undefined }),
+      mode,
+    ),
+  };
+}
+
+function fieldList(_version: RestVersion, direction: 'push' | 'pull'): FieldList {
+  const contact = { Attention: 'string', Email: 'string', Phone1: 'string', Address: 'linked' } as const;
+  if (direction === 'push') {
+    return {
+      'Customer.CustomerID': 'string',
+      'Customer.CustomerName': 'string',
+      'Customer.Status': 'string',
+      'Customer.AccountRef': 'string',
+      'Customer.ParentRecord': 'string',
+      'Customer.Terms': 'string',
+      'Customer.CurrencyID': 'string',
+      'Customer.BillingAddressOverride': 'boolean',
+      'Customer.ShippingAddressOverride': 'boolean',
+      'Customer.MainContact': 'linked',
+      ...under('Customer.MainContact', contact),
+      ...under('Customer.MainContact.Address', ADDRESS_FIELDS),
+      'Customer.BillingContact': 'linked',
+      'Customer.BillingContact.Address': 'linked',
+      ...under('Customer.BillingContact.Address', ADDRESS_FIELDS),
+      'Customer.ShippingContact': 'linked',
+      'Customer.ShippingContact.Address': 'linked',
+      ...under('Customer.ShippingContact.Address', ADDRESS_FIELDS),
+    };
+  }
+  return {
+    'Customer.CustomerID': 'string',
+    'Customer.CustomerName': 'string',
+    'Customer.Status': 'string',
+    'Customer.ParentRecord': 'string',
+    'Customer.Terms': 'string',
+    'Customer.CurrencyID': 'string',
+    'Customer.LocationName': 'string',
+    'Customer.LastModifiedDateTime': 'datetime',
+    'Customer.MainContact': 'linked',
+    ...under('Customer.MainContact', contact),
+    ...under('Customer.MainContact.Address', ADDRESS_FIELDS),
+    'Customer.BillingContact': 'linked',
+    'Customer.BillingContact.Address': 'linked',
+    ...under('Customer.BillingContact.Address', ADDRESS_FIELDS),
+    'Customer.ShippingContact': 'linked',
+    'Customer.ShippingContact.Address': 'linked',
+    ...under('Customer.ShippingContact.Address', ADDRESS_FIELDS),
+  };
+}
+
+export const customersMapper: EntityMapper<'customers'> = {
+  entity: 'customers',
+  acumaticaEntity: ENTITY,
+  keyFor: customerKeyFor,
+  push: customerToAcumatica,
+  dependencies: (record) =>
+    record.parentCustomerId ? [{ entity: 'customers', id: record.parentCustomerId }] : [],
+  pull: customerFromAcumatica,
+  comparable: comparableCustomer,
+  pullReferences: (entity) => {
+    const parent = str(entity, 'ParentRecord');
+    return { customers: parent ? [parent] : [], items: [] };
+  },
+  pullQuery: () => ({
+    entity: ENTITY,
+    modifiedField: MODIFIED,
+    expand: [
+      'MainContact',
+      'MainContact/Address',
+      'BillingContact',
+      'BillingContact/Address',
+      'ShippingContact',
+      'ShippingContact/Address',
+    ],
+  }),
+  keyOf: (entity) => str(entity, 'CustomerID') ?? '',
+  keyFieldsFromExternalId: singleKey('CustomerID'),
+  fieldList,
+};
