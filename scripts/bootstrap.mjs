@@ -9,16 +9,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'start', ...args] = process.argv.slice(2);
-const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', tools: 'scripts/tools.ts', stack: 'scripts/stack-cli.ts' };
+const scripts = {
+  start: 'scripts/start.ts',
+  test: 'scripts/test.ts',
+  tools: 'scripts/tools.ts',
+};
 
 function fail(message) {
   console.error(`error: ${message}`);
   process.exit(1);
 }
 
-if (!scripts[command]) fail(`unknown command "${command}" (expected one of ${Object.keys(scripts).join(', ')})`);
+if (!scripts[command])
+  fail(`unknown command "${command}" (expected one of ${Object.keys(scripts).join(', ')})`);
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 18)) fail(`Node.js >= 20.18 is required, found ${process.versions.node}`);
+if (major < 20 || (major === 20 && minor < 18))
+  fail(`Node.js >= 20.18 is required, found ${process.versions.node}`);
 
 function ensureNodeModules() {
   const lock = join(root, 'package-lock.json');
@@ -27,7 +33,10 @@ function ensureNodeModules() {
   const stamp = join(root, 'node_modules', '.fsac-lock-hash');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
   console.log('installing npm dependencies (npm ci)...');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.error) fail(`could not run npm (${result.error.message}); install Node.js 20 with npm`);
   if (result.status !== 0) fail('npm ci failed; check that the npm registry is reachable (npm ping)');
   mkdirSync(join(root, 'node_modules'), { recursive: true });
