@@ -8,6 +8,7 @@ import { AuthState, type OAuthClient, type User } from './auth';
 import { behaviourOf, BEHAVIOURS } from './entities';
 import { EntityEngine, type EngineResult, type QueryOptions } from './engine';
 import { httpError, UNAUTHORIZED } from './errors';
+import { parseRequestJson } from './json';
 import { FaultInjector, type FaultConfig } from './faults';
 import { DEFAULT_VERSIONS } from './schema';
 import { seedStore, type SeedOption } from './seed';
@@ -114,7 +115,7 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
     () => limits,
     () => now().getTime(),
   );
-  const throttle = new LicenceThrottle(() => limits);
+  const throttle = new LicenceThrottle(() => limits, { now: () => now().getTime() });
   const faults = new FaultInjector();
   const counters = new Map<string, number>();
   const count = (key: string): void => {
@@ -136,7 +137,7 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
   ): void => {
     if (body.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(body));
+      done(null, parseRequestJson(body));
     } catch {
       const err = new Error('The request body is not valid JSON.') as Error & { statusCode: number };
       err.statusCode = 400;
@@ -270,7 +271,8 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
 
     if (faults.applies(entity, method)) {
       const delay = faults.latencyMs();
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      // Unref'd: a pending injected delay must not keep a closing process alive.
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay).unref());
       const tooMany = faults.tooMany();
       if (tooMany) {
         if (tooMany.retryAfterSec !== undefined) reply.header('retry-after', String(tooMany.retryAfterSec));

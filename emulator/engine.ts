@@ -52,6 +52,8 @@ interface Job {
   recordId: string;
   action: string;
   doneAt: number;
+  /** The status URL, answered again on every poll while the action runs. */
+  location: string;
   outcome?: { error?: string };
 }
 
@@ -507,11 +509,35 @@ export class EntityEngine {
       });
     }
     if (insert && b.name === 'SalesOrder' && rec.details.Details) this.defaultLinePrices(rec);
+    if (insert && b.name === 'PurchaseOrder' && rec.details.Details) this.defaultLineCosts(rec);
   }
 
-  /** New sales-order lines without a price take the item's default price, like the screen does. */
+  /** New purchase-order lines without a cost take the item's last cost, like the screen does. */
+  private defaultLineCosts(rec: StoredRecord): void {
+    for (const row of rec.details.Details ?? []) {
+      if (row.values.UnitCost !== undefined && row.values.UnitCost !== null) continue;
+      const item = this.findByKeys(BEHAVIOURS.StockItem!, [String(row.values.InventoryID ?? '')]);
+      if (item) row.values.UnitCost = item.values.LastCost ?? 0;
+    }
+  }
+
+  /**
+   * New sales-order lines without a price take the item's default price, like the screen does; a return line
+   * linked to an invoice (`InvoiceType`/`InvoiceNbr`) takes the invoiced quantity and price of that item.
+   */
   private defaultLinePrices(rec: StoredRecord): void {
     for (const row of rec.details.Details ?? []) {
+      const nbr = row.values.InvoiceNbr;
+      if (typeof nbr === 'string' && nbr !== '') {
+        const inv = this.findByKeys(BEHAVIOURS.Invoice!, [String(row.values.InvoiceType ?? 'Invoice'), nbr]);
+        const line = inv?.details.Details?.find(
+          (l) => ucase(l.values.InventoryID) === ucase(row.values.InventoryID),
+        );
+        if (line) {
+          row.values.OrderQty ??= line.values.Qty ?? null;
+          row.values.UnitPrice ??= line.values.UnitPrice ?? null;
+        }
+      }
       if (row.values.UnitPrice !== undefined && row.values.UnitPrice !== null) continue;
       const item =
         this.findByKeys(BEHAVIOURS.StockItem!, [String(row.values.InventoryID ?? '')]) ??
@@ -601,20 +627,19 @@ export class EntityEngine {
       if (err) return { status: 500, body: httpError(err) };
       return { status: 204, committed: true };
     }
+    const id = randomUUID();
     const job: Job = {
-      id: randomUUID(),
+      id,
       entity,
       recordId: rec.id,
       action,
       doneAt: this.cfg.now().getTime() + this.cfg.actionDurationMs,
+      location: `/entity/Default/${version}/${entity}/${action}/status/${id}`,
     };
     this.jobs.set(job.id, job);
     if (this.cfg.actionDurationMs <= 0) this.completeJob(job);
     else setTimeout(() => this.completeJob(job), this.cfg.actionDurationMs).unref();
-    return {
-      status: 202,
-      headers: { location: `/entity/Default/${version}/${entity}/${action}/status/${job.id}` },
-    };
+    return { status: 202, headers: { location: job.location } };
   }
 
   /** GET …/<Action>/status/<id>: 202 while running, 204 when done, 500 when the action failed. */
@@ -622,7 +647,7 @@ export class EntityEngine {
     const job = this.jobs.get(jobId.toLowerCase());
     if (!job || job.entity !== entity || job.action !== action) return notFoundEntity();
     if (!job.outcome && this.cfg.now().getTime() >= job.doneAt) this.completeJob(job);
-    if (!job.outcome) return { status: 202, headers: { location: `/entity/Default/status/${job.id}` } };
+    if (!job.outcome) return { status: 202, headers: { location: job.location } };
     if (job.outcome.error) return { status: 500, body: httpError(job.outcome.error) };
     return { status: 204 };
   }

@@ -87,6 +87,7 @@ const HOLD_STATUS =
       v.Status === 'Closed'
     )
       return;
+    if (v.Status === 'Back Order' && v.Hold !== true) return;
     v.Status = v.Hold === true ? 'On Hold' : open;
   };
 
@@ -136,7 +137,8 @@ const invoiceRelease: ActionDef = {
     if (rec.values.Hold === true) return 'The document is on hold and cannot be released.';
     if (rec.values.Status === 'Open' || rec.values.Status === 'Closed')
       return 'The document has already been released.';
-    rec.values.Status = 'Open';
+    // A released document with nothing left to pay is closed at once.
+    rec.values.Status = num(rec.values.Balance) === 0 ? 'Closed' : 'Open';
     return undefined;
   },
 };
@@ -217,6 +219,9 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
       CustomerClass: 'DEFAULT',
       CurrencyID: 'USD',
       Terms: '30D',
+      CurrencyRateType: 'SPOT',
+      EnableCurrencyOverride: false,
+      EnableRateOverride: false,
       BillingContactOverride: false,
       BillingAddressOverride: false,
       ShippingContactOverride: false,
@@ -491,7 +496,11 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
       ReopenSalesOrder: {
         long: false,
         run(rec) {
-          rec.values.Status = rec.values.Hold === true ? 'On Hold' : 'Open';
+          // A partly shipped order comes back with its remaining quantity back-ordered.
+          const partlyShipped = (rec.details.Details ?? []).some(
+            (r) => num(r.values.QtyOnShipments) > 0 && num(r.values.QtyOnShipments) < num(r.values.OrderQty),
+          );
+          rec.values.Status = rec.values.Hold === true ? 'On Hold' : partlyShipped ? 'Back Order' : 'Open';
           return undefined;
         },
       },

@@ -2,14 +2,15 @@
  * Fidelity check of the emulator against Acumatica's own artefacts in `../shared/acumatica/`:
  * - schema: every field/linked/detail member in the curated table exists, with a compatible type, in the
  *   swagger/openapi file of each version it is enabled for;
- * - postman: the collection's sign-in/sign-out requests run against an in-process emulator with the collection's
- *   expected status codes; requests on entities the emulator does not serve are skipped with a reason.
+ * - postman: the requests of Acumatica's Postman collection run, in order and with their own test scripts, against
+ *   an in-process emulator seeded with the `postman` profile; requests needing something the emulator does not
+ *   emulate are skipped with the reason (`postman.ts`).
  * Prints one JSON summary line, then the skipped requests and mismatches.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildEmulator } from './app';
 import { BEHAVIOURS } from './entities';
+import { runPostmanCollection, type PostmanOutcome } from './postman';
 import { inVersion, KNOWN_VERSIONS, TYPES } from './schema';
 
 type Json = Record<string, unknown>;
@@ -91,80 +92,12 @@ export function checkSchema(dir: string): { checked: number; mismatches: string[
   return { checked, mismatches };
 }
 
-interface PmItem {
-  name: string;
-  item?: PmItem[];
-  request?: {
-    method: string;
-    url: string | { raw: string };
-    body?: { raw?: string };
-    header?: { key: string; value: string; disabled?: boolean }[];
-  };
-  event?: { listen: string; script: { exec: string[] } }[];
-}
-
-/** Runs the collection's requests that the emulator serves; see the file comment for the scope. */
-export async function runPostman(
-  dir: string,
-): Promise<{ run: number; passed: number; skipped: string[]; failed: string[] }> {
-  const col = JSON.parse(
+/** Replays Acumatica's Postman collection (see `postman.ts`). */
+export async function runPostman(dir: string): Promise<PostmanOutcome> {
+  const collection = JSON.parse(
     readFileSync(path.join(dir, 'IntegrationDevelopmentGuide.postman_collection.json'), 'utf8'),
-  ) as { item: PmItem[] };
-  const flat: PmItem[] = [];
-  const walk = (items: PmItem[]): void => items.forEach((i) => (i.item ? walk(i.item) : flat.push(i)));
-  walk(col.item);
-  const app = await buildEmulator({
-    seed: 'none',
-    versions: ['24.200.001'],
-    users: [{ name: 'admin', password: 'admin', tenant: 'U100' }],
-  });
-  const skipped: string[] = [];
-  const failed: string[] = [];
-  let run = 0;
-  let passed = 0;
-  let cookie = '';
-  try {
-    for (const it of flat) {
-      const req = it.request!;
-      const raw = typeof req.url === 'string' ? req.url : req.url.raw;
-      const tests = (it.event ?? [])
-        .filter((e) => e.listen === 'test')
-        .map((e) => e.script.exec.join('\n'))
-        .join('\n');
-      const expected = [...tests.matchAll(/pm\.response\.to\.have\.status\((\d+)\)/g)].map((m) =>
-        Number(m[1]),
-      );
-      const entity = /EndpointURL\}\}\/?([A-Za-z]+)/.exec(raw)?.[1];
-      if (/entity\/auth\/(login|logout)$/.test(raw)) {
-        run++;
-        const isLogin = raw.endsWith('login');
-        const res = await app.inject({
-          method: 'POST',
-          url: isLogin ? '/entity/auth/login' : '/entity/auth/logout',
-          headers: { 'content-type': 'application/json', cookie },
-          payload: isLogin ? JSON.stringify({ name: 'admin', password: 'admin', tenant: 'U100' }) : undefined,
-        });
-        if (isLogin) cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-        const cookiesOk =
-          !isLogin ||
-          (res.cookies.some((c) => c.name === '.ASPXAUTH') &&
-            res.cookies.some((c) => c.name === 'ASP.NET_SessionId'));
-        if (expected.every((s) => s === res.statusCode) && cookiesOk) passed++;
-        else failed.push(`${it.name}: expected ${expected.join('/')} got ${res.statusCode}`);
-        continue;
-      }
-      if (!entity || !BEHAVIOURS[entity]) {
-        skipped.push(`${it.name}: entity ${entity ?? '(none)'} is not emulated`);
-        continue;
-      }
-      skipped.push(
-        `${it.name}: needs the demo tenant's business data (${req.method} ${raw.replace(/\{\{\w+\}\}/g, '')}); entity requests are not replayed yet`,
-      );
-    }
-  } finally {
-    await app.close();
-  }
-  return { run, passed, skipped, failed };
+  ) as Parameters<typeof runPostmanCollection>[0];
+  return runPostmanCollection(collection);
 }
 
 /** Runs both checks. */

@@ -10,7 +10,8 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const seed = arg('seed') ?? 'demo';
-  if (seed !== 'demo' && seed !== 'none') throw new Error(`--seed must be demo or none, got ${seed}`);
+  if (seed !== 'demo' && seed !== 'none' && seed !== 'postman')
+    throw new Error(`--seed must be demo, none or postman, got ${seed}`);
   const emu = await startEmulator({
     host: arg('host') ?? '127.0.0.1',
     port: Number(arg('port') ?? 8180),

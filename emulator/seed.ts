@@ -4,6 +4,7 @@
  */
 import { BEHAVIOURS, PRICE_ENTITY } from './entities';
 import { prng } from './faults';
+import { seedPostman } from './seed-postman';
 import type { RecordNode, RecordStore, StoredRecord } from './store';
 import type { Plain } from './values';
 
@@ -17,7 +18,8 @@ export interface SeedCounts {
   seed?: number;
 }
 
-export type SeedOption = 'demo' | 'none' | SeedCounts;
+/** `'postman'`: the demo-tenant records Acumatica's Postman collection refers to (see `seed-postman.ts`). */
+export type SeedOption = 'demo' | 'none' | 'postman' | SeedCounts;
 
 export const DEMO_COUNTS: Required<SeedCounts> = {
   customers: 300,
@@ -154,6 +156,7 @@ const SERVICES = [
 /** Seeds the store; returns how many records of each entity were written. */
 export function seedStore(store: RecordStore, option: SeedOption, now: Date): Record<string, number> {
   if (option === 'none') return {};
+  if (option === 'postman') return seedPostman(store, now);
   const c = option === 'demo' ? DEMO_COUNTS : { ...DEMO_COUNTS, ...zeroes(), ...option };
   const rand = prng(c.seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;

@@ -4,7 +4,8 @@
  * `maxRequestsPerMinute`, each request is delayed by (time left until 60 s after the first request of the
  * past minute) ÷ (limit − requests processed in that minute); a request is declined (429) when the queue
  * already holds `maxQueue` requests or it waited longer than `maxWaitMs`. Declined requests are not counted.
- * 0 switches a limit off.
+ * 0 switches a limit off. Time comes from the emulator's clock (`now`), so tests can drive it; timers are
+ * injectable for the same reason.
  */
 
 export interface ThrottleLimits {
@@ -20,7 +21,21 @@ interface Waiter {
   enqueuedAt: number;
   resolve: (release: () => void) => void;
   reject: (err: Error) => void;
-  timer?: NodeJS.Timeout;
+  cancelTimer?: () => void;
+}
+
+/** Schedules `fn` after `ms` milliseconds; returns a cancel function. */
+export type SetTimer = (fn: () => void, ms: number) => () => void;
+
+const realTimer: SetTimer = (fn, ms) => {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
+};
+
+export interface ThrottleClock {
+  /** Current time in ms (the emulator's clock). */
+  now: () => number;
+  setTimer?: SetTimer;
 }
 
 export interface ThrottleStats {
@@ -33,10 +48,19 @@ export class LicenceThrottle {
   private readonly queue: Waiter[] = [];
   /** Start times of requests processed in the past minute. */
   private processed: number[] = [];
-  private pumpTimer: NodeJS.Timeout | undefined;
+  private pumpTimer: (() => void) | undefined;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private readonly now: () => number;
+  private readonly setTimer: SetTimer;
   readonly stats: ThrottleStats = { delayed: 0, declined: 0 };
 
-  constructor(private readonly limits: () => ThrottleLimits) {}
+  constructor(
+    private readonly limits: () => ThrottleLimits,
+    clock: ThrottleClock = { now: () => Date.now() },
+  ) {
+    this.now = clock.now;
+    this.setTimer = clock.setTimer ?? realTimer;
+  }
 
   /** Waits for a core and the per-minute delay; resolves with the release callback, or rejects with RequestDeclined. */
   acquire(): Promise<() => void> {
@@ -46,9 +70,9 @@ export class LicenceThrottle {
       return Promise.reject(new RequestDeclined('The request was declined: the API request queue is full.'));
     }
     return new Promise((resolve, reject) => {
-      const w: Waiter = { enqueuedAt: Date.now(), resolve, reject };
+      const w: Waiter = { enqueuedAt: this.now(), resolve, reject };
       if (l.maxWaitMs > 0) {
-        w.timer = setTimeout(() => {
+        w.cancelTimer = this.setTimer(() => {
           const i = this.queue.indexOf(w);
           if (i < 0) return;
           this.queue.splice(i, 1);
@@ -76,7 +100,7 @@ export class LicenceThrottle {
   delayNow(): number {
     const limit = this.limits().maxRequestsPerMinute;
     if (limit <= 0) return 0;
-    const now = Date.now();
+    const now = this.now();
     this.processed = this.processed.filter((t) => now - t < 60_000);
     const count = this.processed.length;
     if (count < limit / 2) return 0;
@@ -84,8 +108,6 @@ export class LicenceThrottle {
     if (count >= limit) return untilWindowEnd;
     return untilWindowEnd / (limit - count);
   }
-
-  private lastStart = 0;
 
   private pump(): void {
     if (this.pumpTimer) return;
@@ -95,20 +117,22 @@ export class LicenceThrottle {
       (l.maxConcurrentRequests <= 0 || this.running < l.maxConcurrentRequests)
     ) {
       const delay = this.delayNow();
-      // The delay is spaced from the previous start so consecutive requests spread over the minute.
-      const wait = Math.max(0, delay - (Date.now() - this.lastStart));
+      // A request is delayed from the moment it reached the head of the queue (its arrival, or the previous
+      // start when it had to queue), so a burst is spread over the rest of the minute.
+      const head = this.queue[0]!;
+      const wait = Math.max(0, Math.max(head.enqueuedAt, this.lastStart) + delay - this.now());
       if (delay > 0 && wait > 0) {
-        this.pumpTimer = setTimeout(() => {
+        this.pumpTimer = this.setTimer(() => {
           this.pumpTimer = undefined;
           this.pump();
         }, wait);
         return;
       }
       const w = this.queue.shift()!;
-      if (w.timer) clearTimeout(w.timer);
+      w.cancelTimer?.();
       if (delay > 0) this.stats.delayed++;
       this.running++;
-      this.lastStart = Date.now();
+      this.lastStart = this.now();
       this.processed.push(this.lastStart);
       let released = false;
       w.resolve(() => {

@@ -11,9 +11,13 @@ test('every emulated field exists with its type in each enabled version of the s
   assert.deepEqual(r.mismatches, []);
 });
 
-test('Postman sign-in/sign-out requests meet the collection expectations; nothing run fails', async () => {
+test('the Postman collection replays with its own expectations; nothing run fails', async () => {
   const r = await runPostman(REFERENCE);
-  assert.ok(r.run >= 2);
   assert.deepEqual(r.failed, []);
   assert.equal(r.passed, r.run);
+  // 51 of the 86 requests on emulated entities run today; the rest need shipments, payments, tax details,
+  // attributes, files, $custom or project billing (see the skip reasons).
+  assert.ok(r.runSupported >= 51, `ran ${r.runSupported} requests on emulated entities`);
+  assert.equal(r.run + r.skipped.length, 258, 'every request of the collection is either run or skipped');
+  for (const s of r.skipped) assert.match(s, /: .*(not (an )?emulated|which no request)/, s);
 });
