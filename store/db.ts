@@ -54,25 +54,33 @@ const RECORD_INDEXES: IndexDescription[] = [
   { key: { accountId: 1, _id: 1 }, name: 'account_id' },
 ];
 
+const INDEXES: [collection: string, specs: IndexDescription[]][] = [
+  ...ENTITY_TYPES.map((type): [string, IndexDescription[]] => [recordCollectionName(type), RECORD_INDEXES]),
+  [COLLECTIONS.accounts, [{ key: { createdAt: 1, _id: 1 }, name: 'created_id' }]],
+  [
+    COLLECTIONS.apiKeys,
+    [
+      { key: { hash: 1 }, name: 'hash', unique: true },
+      { key: { accountId: 1, createdAt: 1 }, name: 'account_created' },
+    ],
+  ],
+  [COLLECTIONS.watermarks, [{ key: { accountId: 1, entity: 1 }, name: 'account_entity', unique: true }]],
+  [
+    COLLECTIONS.notifications,
+    [
+      { key: { accountId: 1, createdAt: 1 }, name: 'account_created' },
+      { key: { accountId: 1, read: 1, createdAt: 1 }, name: 'account_read_created' },
+    ],
+  ],
+];
+
 /**
  * Creates every index the sync and the API rely on. Idempotent: safe at every start-up.
+ * One index per command: FerretDB 1.24 drops the connection on a multi-index `createIndexes` whose
+ * indexes already exist, which would kill every restart of the worker or the API.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  for (const type of ENTITY_TYPES) {
-    await db.collection(recordCollectionName(type)).createIndexes(RECORD_INDEXES);
+  for (const [collection, specs] of INDEXES) {
+    for (const spec of specs) await db.collection(collection).createIndexes([spec]);
   }
-  await db
-    .collection(COLLECTIONS.accounts)
-    .createIndexes([{ key: { createdAt: 1, _id: 1 }, name: 'created_id' }]);
-  await db.collection(COLLECTIONS.apiKeys).createIndexes([
-    { key: { hash: 1 }, name: 'hash', unique: true },
-    { key: { accountId: 1, createdAt: 1 }, name: 'account_created' },
-  ]);
-  await db
-    .collection(COLLECTIONS.watermarks)
-    .createIndexes([{ key: { accountId: 1, entity: 1 }, name: 'account_entity', unique: true }]);
-  await db.collection(COLLECTIONS.notifications).createIndexes([
-    { key: { accountId: 1, createdAt: 1 }, name: 'account_created' },
-    { key: { accountId: 1, read: 1, createdAt: 1 }, name: 'account_read_created' },
-  ]);
 }
