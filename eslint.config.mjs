@@ -37,7 +37,8 @@ export default tseslint.config(
   {
     // Config module, scripts, tests and benchmarks may read the environment.
     files: [
-      'core/config.ts',
+      'api/server.ts',
+      'worker/main.ts',
       'scripts/**',
       'test/**',
       'bench/**',

@@ -15,7 +15,8 @@ export type PullDecision =
  * - identical content (same hash as last exchanged) writes nothing;
  * - a version we already saw (Acumatica's modified time not newer than the one we stored) writes nothing;
  * - without local edits since the last sync, Acumatica's change applies (no clock comparison needed);
- * - with local edits, the newer side wins: Acumatica's modified time against our `updatedAt`.
+ * - with local edits, the newer side wins: Acumatica's modified time against our `updatedAt`; on equal
+ *   times Acumatica wins.
  */
 export function decidePull(
   existing: {
@@ -34,7 +35,8 @@ export function decidePull(
   }
   const editedLocally = !sync.lastSyncedAt || existing.updatedAt.getTime() > sync.lastSyncedAt.getTime();
   if (!editedLocally) return { action: 'apply', overwritesLocalEdit: false };
-  if (incoming.acumaticaModifiedAt.getTime() > existing.updatedAt.getTime()) {
+  // Equal times: Acumatica wins, always (the ERP is the book of record; one rule, applied every time).
+  if (incoming.acumaticaModifiedAt.getTime() >= existing.updatedAt.getTime()) {
     return { action: 'apply', overwritesLocalEdit: true };
   }
   return { action: 'skip', reason: 'local-newer' };

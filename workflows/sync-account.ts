@@ -186,7 +186,11 @@ async function finish(
     { key: SEARCH_ATTRIBUTES.outcome, value: summary.outcome },
     { key: SEARCH_ATTRIBUTES.failedCount, value: failedCount },
   ]);
-  upsertMemo({ summary: summaryLine(summary), plan: { entityTypes: plan.entityTypes, full: plan.full } });
+  upsertMemo({
+    summary: summaryLine(summary),
+    totals: summary.totals,
+    plan: { entityTypes: plan.entityTypes, full: plan.full },
+  });
   progress.status = 'done';
   progress.outcome = summary.outcome;
   return summary;

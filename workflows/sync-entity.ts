@@ -1,6 +1,8 @@
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   ActivityFailure,
+  ContinueAsNew,
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
@@ -61,6 +63,9 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: '2 minutes',
     scheduleToCloseTimeout: '6 hours',
+    // A cancelled run releases the account's lock when it finishes: its page activities must have stopped
+    // by then, or a zombie push could race the next run's push of the same records.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
@@ -140,7 +145,8 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
       }
     }
   } catch (err) {
-    if (isCancellation(err)) throw err;
+    // continueAsNew() ends this run by throwing: it must leave the workflow, not become a failure.
+    if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
     error = describeFailure(err);
     state.stage = 'done';
     await report();

@@ -445,7 +445,8 @@ describe('queries, actions and cancellation', () => {
         );
         assert.ok(result.polls >= 1);
         const released = await client.get('Invoice', invoice.id!);
-        assert.equal(unwrapString(released.Status), 'Open');
+        // An invoice without lines has a zero balance: releasing it closes it at once.
+        assert.equal(unwrapString(released.Status), 'Closed');
         // Releasing twice is a business failure reported by the status poll: not worth retrying.
         await assert.rejects(
           client.invokeAction('Invoice', 'ReleaseInvoice', { entity: keys }, { pollIntervalMs: 20 }),

@@ -45,6 +45,14 @@ describe('decidePull (last-modified wins)', () => {
     assert.deepEqual(decision, { action: 'skip', reason: 'local-newer' });
   });
 
+  it('lets Acumatica win when both sides changed at the same instant', () => {
+    const decision = decidePull(
+      { updatedAt: t(25), sync: { lastSyncedHash: 'h1', lastSyncedAt: t(10), acumaticaModifiedAt: t(10) } },
+      { acumaticaModifiedAt: t(25), hash: 'h2' },
+    );
+    assert.deepEqual(decision, { action: 'apply', overwritesLocalEdit: true });
+  });
+
   it('treats a never-synced record as locally edited', () => {
     assert.deepEqual(decidePull({ updatedAt: t(30), sync: {} }, { acumaticaModifiedAt: t(25), hash: 'h' }), {
       action: 'skip',

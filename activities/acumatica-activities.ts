@@ -1,0 +1,141 @@
+/**
+ * Activities that call Acumatica (the Acumatica task queue, rate limited by the Temporal server):
+ * pushing a page of records, pulling a page of Acumatica changes, and the connection check.
+ * Inputs and results carry ids, cursors and counts only; record bodies and secrets stay in the worker.
+ */
+import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import type { PageResult } from '../core/runs';
+import type { Store } from '../store';
+import type { AcumaticaClientRegistry } from './client-registry';
+import { versionOf } from './versions';
+import { toActivityFailure } from './failures';
+import { checkConnection } from './connection-check';
+import { PageTally, type TallyState } from './page-tally';
+import { pullPage } from './pull';
+import { pushPage } from './push';
+import type {
+  AcumaticaActivities,
+  ConnectionActivities,
+  ConnectionCheck,
+  PageInput,
+  PullPageInput,
+} from './types';
+
+export interface AcumaticaActivityDeps {
+  store: Pick<Store, 'records' | 'accounts'>;
+  clients: AcumaticaClientRegistry;
+  logger: Logger;
+  /** Clock for the integration date and pulls without a modified field (tests). */
+  now?: () => Date;
+}
+
+/** What a page activity heartbeats: where it is inside the page and what it counted so far. */
+export interface PageHeartbeat extends TallyState {
+  /** The page's input cursor: details from another page are ignored. */
+  cursor: string | null;
+  /** Pull: records of the page already applied. Push: the last record id handled. */
+  position: number | string | null;
+}
+
+/**
+ * Builds the Acumatica activities over injected repositories and the client registry (style: temporalio
+ * samples `activities-dependency-injection`).
+ */
+export function createAcumaticaActivities(
+  deps: AcumaticaActivityDeps,
+): AcumaticaActivities & ConnectionActivities {
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    /**
+     * Pushes one keyset page of records: the pending ones on an incremental run, every record of the type
+     * on a full run. Dependencies not in Acumatica yet are pushed first (cascade). Client-chosen keys are
+     * PUT as idempotent upserts; auto-numbered documents record a push intent before the create and look
+     * up by their external reference on any later attempt, so a lost response never creates a duplicate.
+     * Idempotency: per record, by its sync state, stored hash and push intent (a retried page skips what
+     * is done); progress is heartbeated per record and a retry resumes after the last record handled.
+     * Failure types: a rejected record (422/400/412) becomes `failed` with a note and the page goes on;
+     * `AcumaticaThrottled`/`AcumaticaSeatLimit` (retried after the server's delay), `AcumaticaRetryable`;
+     * `AcumaticaAuth` and `AccountConfigError` are non-retryable.
+     */
+    async pushPage(input: PageInput): Promise<PageResult> {
+      const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction: 'push' });
+      try {
+        const client = await deps.clients.get(input.accountId);
+        const resume = resumeFrom(input.cursor);
+        const tally = new PageTally(input.entity, resume);
+        return await pushPage({
+          input,
+          version: versionOf(input.settings.restVersion),
+          client,
+          records: deps.store.records,
+          tally,
+          after: typeof resume?.position === 'string' ? resume.position : input.cursor,
+          integrationDate: now().toISOString().slice(0, 10),
+          signal: cancellationSignal(),
+          log,
+          progress: (position) =>
+            heartbeat({ cursor: input.cursor, position, ...tally.state() } satisfies PageHeartbeat),
+        });
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    },
+
+    /**
+     * Pulls one page of records Acumatica modified in the window (`$filter` on the version's modified
+     * field, `$expand` as the mapper says, `$top`/`$skip` from the cursor) and applies each with
+     * last-modified-wins; identical content writes nothing. Bad data from Acumatica fails that record
+     * only. Idempotency: applying a pulled record twice writes nothing the second time; progress is
+     * heartbeated per record and a retry resumes at the next record of the same page.
+     * Failure types: `AcumaticaThrottled`/`AcumaticaSeatLimit`, `AcumaticaRetryable` (retried);
+     * `AcumaticaAuth`, `AcumaticaRejected` (e.g. an unsupported filter), `AccountConfigError` (non-retryable).
+     */
+    async pullPage(input: PullPageInput): Promise<PageResult> {
+      const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction: 'pull' });
+      try {
+        const client = await deps.clients.get(input.accountId);
+        const resume = resumeFrom(input.cursor);
+        const tally = new PageTally(input.entity, resume);
+        return await pullPage({
+          input,
+          version: versionOf(input.settings.restVersion),
+          client,
+          records: deps.store.records,
+          tally,
+          startAt: typeof resume?.position === 'number' ? resume.position : 0,
+          now: now(),
+          signal: cancellationSignal(),
+          log,
+          progress: (position) =>
+            heartbeat({ cursor: input.cursor, position, ...tally.state() } satisfies PageHeartbeat),
+        });
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    },
+
+    /**
+     * Signs in, checks the REST version, reads one record of each selected entity type, signs out.
+     * Idempotency: read-only. Failure types: none — every failing check is an item of the checklist.
+     */
+    async checkConnection(input: { accountId: string }): Promise<ConnectionCheck[]> {
+      return checkConnection({
+        accountId: input.accountId,
+        accounts: deps.store.accounts,
+        clients: deps.clients,
+        signal: cancellationSignal(),
+        logger: deps.logger.child({ accountId: input.accountId }),
+      });
+    },
+  };
+}
+
+/** The heartbeat of an earlier attempt at the same page, if any. */
+function resumeFrom(cursor: string | null): PageHeartbeat | null {
+  const details: unknown = activityInfo().heartbeatDetails;
+  if (!details || typeof details !== 'object') return null;
+  const d = details as Partial<PageHeartbeat>;
+  return d.cursor === cursor && d.counts ? (d as PageHeartbeat) : null;
+}

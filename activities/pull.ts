@@ -1,0 +1,229 @@
+/**
+ * One pull page: read what Acumatica changed in the window and apply it with last-modified-wins.
+ */
+import type { Logger } from 'pino';
+import { datetimeOffset, filter, type AcumaticaClient, type AcumaticaRecord } from '../acumatica';
+import type { PullContext, PullIds, PullResult, PulledFields } from '../acumatica/mappers';
+import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
+import type { PageResult } from '../core/runs';
+import type { RecordRepositories, RecordRepository } from '../store/records';
+import type { PullPageInput } from './types';
+import { customerHasGeo, fieldsHash, mapperFor, recordName, type AnyMapper, type AnyRecord } from './mapping';
+import type { PageTally } from './page-tally';
+import { messageOf } from './failures';
+
+export interface PullPageArgs {
+  input: PullPageInput;
+  version: RestVersion;
+  client: AcumaticaClient;
+  records: RecordRepositories;
+  tally: PageTally;
+  /** Records of this page already applied by an earlier attempt. */
+  startAt: number;
+  /** The activity's clock: stands in for the modified time of records whose version has none. */
+  now: Date;
+  signal: AbortSignal;
+  log: Logger;
+  /** Heartbeat with the number of records of the page handled so far. */
+  progress(position: number): void;
+}
+
+/** Errors of one pulled record (bad data, invalid mapped fields): the record fails, the page goes on. */
+const RECORD_ERRORS = new Set([
+  'ValidationError',
+  'ConflictError',
+  'ConcurrentUpdateError',
+  'ZodError',
+  'TypeError',
+]);
+
+/**
+ * Pulls one page and applies it. `$skip` paging on Acumatica's key order: a record inserted meanwhile
+ * may shift a page, which the next run's overlap window covers.
+ */
+export async function pullPage(args: PullPageArgs): Promise<PageResult> {
+  const { input, client, tally, signal } = args;
+  const mapper = mapperFor(input.entity);
+  const query = mapper.pullQuery?.(args.version);
+  if (!query) throw new Error(`${input.entity} has no pull mapping`);
+
+  let raws: AcumaticaRecord[];
+  let next: string | null;
+  if (query.inquiry) {
+    // Inquiries (sales prices) are run whole with a PUT of their filter: one page.
+    raws = [await client.put(query.entity, query.inquiry, { expand: query.expand, signal })];
+    next = null;
+  } else {
+    const skip = input.cursor ? Number(input.cursor) : 0;
+    const since =
+      input.since && query.modifiedField
+        ? filter.ge(query.modifiedField, datetimeOffset(new Date(input.since)))
+        : undefined;
+    raws = await client.list(query.entity, {
+      ...(since ? { filter: since } : {}),
+      ...(query.expand.length > 0 ? { expand: query.expand } : {}),
+      top: input.pageSize,
+      skip,
+      signal,
+    });
+    next = raws.length < input.pageSize ? null : String(skip + raws.length);
+  }
+
+  const ctx: PullContext = {
+    settings: input.settings,
+    restVersion: args.version,
+    ids: await resolveReferences(args, mapper, raws),
+  };
+  const mapped = raws.flatMap((raw) => mapRaw(mapper, query.entity, raw, ctx));
+  // Records referring to one created on this page (a sub-customer listed before its parent) go last and
+  // are mapped again then, so the reference resolves. The order is stable, so a resumed attempt agrees.
+  const ordered = [
+    ...mapped.filter((m) => !hasUnresolved(m.result)),
+    ...mapped.filter((m) => hasUnresolved(m.result)),
+  ];
+
+  for (let i = args.startAt; i < ordered.length; i++) {
+    // Stop between records once the run is cancelled (the HTTP calls themselves abort on the signal).
+    args.signal.throwIfAborted();
+    const item = ordered[i];
+    if (!item) continue;
+    let result = item.result;
+    if (hasUnresolved(result) && !mapper.pullMany) {
+      const retried = mapRaw(mapper, query.entity, item.raw, {
+        ...ctx,
+        ids: await resolveReferences(args, mapper, [item.raw]),
+      });
+      result = retried[0]?.result ?? result;
+    }
+    if (result.kind === 'error') {
+      tally.fail(result.key, result.key, result.message);
+    } else if (result.kind === 'skip') {
+      tally.count('unchanged');
+    } else {
+      await applyOne(args, mapper, result);
+    }
+    args.progress(i + 1);
+  }
+  return tally.result(next);
+}
+
+async function applyOne(
+  args: PullPageArgs,
+  mapper: AnyMapper,
+  result: Extract<PullResult<EntityType>, { kind: 'record' }>,
+): Promise<void> {
+  const { input, tally } = args;
+  const repo = args.records[input.entity] as unknown as RecordRepository<EntityType>;
+  const label = recordName(result.fields) || result.key;
+  const acumaticaId = result.acumaticaId ?? `${ENTITIES[input.entity].acumaticaEntity}:${result.key}`;
+  const externalRef = (result.fields as { externalRef?: string }).externalRef;
+  try {
+    // Create-only defaults (e.g. the new-customer type) must never overwrite an existing record.
+    const existing =
+      (await repo.findByAcumaticaId(input.accountId, acumaticaId)) ??
+      (await repo.findByExternalId(input.accountId, result.key)) ??
+      (externalRef ? await repo.findByExternalRef(input.accountId, externalRef) : null);
+    const fields = (
+      existing ? result.fields : { ...result.createDefaults, ...result.fields }
+    ) as PulledFields<EntityType>;
+    const applied = await repo.applyPulled(input.accountId, {
+      acumaticaId,
+      externalId: result.key,
+      acumaticaModifiedAt: result.modifiedAt ? new Date(result.modifiedAt) : args.now,
+      hash: fieldsHash(input.entity, result.fields, input.settings),
+      fields: fields as never,
+      ...(externalRef ? { externalRef } : {}),
+    });
+    tally.modified(result.modifiedAt);
+    if (applied.outcome === 'unchanged') {
+      tally.count('unchanged');
+      return;
+    }
+    tally.count('pulled');
+    if (input.entity === 'customers') {
+      const stored =
+        applied.outcome === 'created'
+          ? fields
+          : ((await repo.get(input.accountId, applied.id)) as AnyRecord | null);
+      if (stored && !customerHasGeo(stored as never)) tally.missingGeo(applied.id);
+    }
+  } catch (err) {
+    if (!(err instanceof Error) || !RECORD_ERRORS.has(err.name)) throw err;
+    args.log.warn({ key: result.key, err: err.name }, 'pulled record rejected');
+    tally.fail(
+      result.key,
+      label,
+      `Acumatica ${ENTITIES[input.entity].label.toLowerCase()} ${result.key} could not be applied: ${err.message}`,
+    );
+  }
+}
+
+type Mapped = PullResult<EntityType> | { kind: 'error'; key: string; message: string };
+
+/** Maps one Acumatica record (or inquiry result) to pull results; bad data becomes an error result. */
+function mapRaw(
+  mapper: AnyMapper,
+  acumaticaEntity: string,
+  raw: AcumaticaRecord,
+  ctx: PullContext,
+): { raw: AcumaticaRecord; result: Mapped }[] {
+  try {
+    if (mapper.pullMany) return mapper.pullMany(raw, ctx).map((result) => ({ raw, result }));
+    if (mapper.pull) return [{ raw, result: mapper.pull(raw, ctx) }];
+    return [];
+  } catch (err) {
+    const key = safeKey(mapper, raw);
+    return [
+      {
+        raw,
+        result: {
+          kind: 'error',
+          key,
+          message: `Acumatica ${acumaticaEntity} ${key} could not be read: ${messageOf(err)}`,
+        },
+      },
+    ];
+  }
+}
+
+function hasUnresolved(result: Mapped): boolean {
+  return result.kind === 'record' && result.unresolved.length > 0;
+}
+
+/** Resolves the Acumatica keys a page refers to (customers, items) to our ids, one lookup per distinct key. */
+async function resolveReferences(
+  args: PullPageArgs,
+  mapper: AnyMapper,
+  raws: AcumaticaRecord[],
+): Promise<PullIds> {
+  const customers = new Map<string, string>();
+  const items = new Map<string, { productId: string } | { serviceId: string }>();
+  if (mapper.pullReferences) {
+    const accountId = args.input.accountId;
+    const refs = raws.map((r) => mapper.pullReferences?.(r) ?? { customers: [], items: [] });
+    for (const key of new Set(refs.flatMap((r) => r.customers))) {
+      const found = await args.records.customers.findByExternalId(accountId, key);
+      if (found) customers.set(key, found._id);
+    }
+    for (const key of new Set(refs.flatMap((r) => r.items))) {
+      const product = await args.records.products.findByExternalId(accountId, key);
+      if (product) {
+        items.set(key, { productId: product._id });
+        continue;
+      }
+      const service = await args.records.services.findByExternalId(accountId, key);
+      if (service) items.set(key, { serviceId: service._id });
+    }
+  }
+  return { customer: (key) => customers.get(key), item: (key) => items.get(key) };
+}
+
+function safeKey(mapper: AnyMapper, raw: AcumaticaRecord): string {
+  try {
+    const key = mapper.keyOf(raw);
+    if (key && key !== '/') return key;
+  } catch {
+    // Falls back to the GUID below.
+  }
+  return typeof raw.id === 'string' ? raw.id : '(unknown)';
+}

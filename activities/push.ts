@@ -1,0 +1,374 @@
+/**
+ * One push page: send marked records (all records on a full run) to Acumatica, dependencies first,
+ * creating auto-numbered documents exactly once.
+ */
+import type { Logger } from 'pino';
+import {
+  filter,
+  formatFieldErrors,
+  isAcumaticaError,
+  type AcumaticaClient,
+  type AcumaticaRecord,
+  type Filter,
+} from '../acumatica';
+import {
+  MissingDependencyError,
+  skuKey,
+  type AcumaticaBody,
+  type Dependency,
+  type PushContext,
+} from '../acumatica/mappers';
+import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
+import type { PageResult } from '../core/runs';
+import type { RecordRepositories, RecordRepository } from '../store/records';
+import { isRecordRejection, messageOf } from './failures';
+import { customerHasGeo, mapperFor, recordHash, recordName, type AnyMapper, type AnyRecord } from './mapping';
+import type { PageTally } from './page-tally';
+import type { PageInput } from './types';
+
+export interface PushPageArgs {
+  input: PageInput;
+  version: RestVersion;
+  client: AcumaticaClient;
+  records: RecordRepositories;
+  tally: PageTally;
+  /** Keyset position: push records with ids after it (the page cursor, or where an earlier attempt stopped). */
+  after: string | null;
+  /** ISO date of the run, the invoice date when the account uses the integration date. */
+  integrationDate: string;
+  signal: AbortSignal;
+  log: Logger;
+  /** Heartbeat with the id of the last record handled. */
+  progress(position: string): void;
+}
+
+type Outcome = { status: 'pushed' | 'unchanged'; externalId: string } | { status: 'failed'; message: string };
+
+/** Failure codes kept in `sync.lastError.code`. */
+const CODES = {
+  rejected: 'AcumaticaRejected',
+  dependency: 'MissingDependency',
+  mapping: 'MappingError',
+  gone: 'AcumaticaRecordGone',
+} as const;
+
+/** Pushes one keyset page of candidates and reports the cursor of the next page (null when done). */
+export async function pushPage(args: PushPageArgs): Promise<PageResult> {
+  const { input, tally } = args;
+  const repo = repoOf(args.records, input.entity);
+  const page = await repo.listPushCandidates(input.accountId, {
+    scope: input.full ? 'all' : 'pending',
+    ...(args.after ? { after: args.after } : {}),
+    limit: input.pageSize,
+  });
+  const pusher = new Pusher(args);
+  let last: string | null = null;
+  for (const record of page.items) {
+    // Stop between records once the run is cancelled (the HTTP calls themselves abort on the signal).
+    args.signal.throwIfAborted();
+    const outcome = await pusher.push(input.entity, record);
+    if (outcome.status === 'failed') {
+      tally.fail(record._id, recordName(record), outcome.message);
+    } else {
+      tally.count(outcome.status);
+      if (input.entity === 'customers' && outcome.status === 'pushed' && !customerHasGeo(record as never)) {
+        tally.missingGeo(record._id);
+      }
+    }
+    last = record._id;
+    args.progress(record._id);
+  }
+  return tally.result(page.nextCursor !== null ? last : null);
+}
+
+function repoOf(records: RecordRepositories, entity: EntityType): RecordRepository<EntityType> {
+  return records[entity] as unknown as RecordRepository<EntityType>;
+}
+
+/** Pushes records with their dependencies; one instance per page so a dependency is pushed at most once. */
+class Pusher {
+  /** Dependency outcomes of this page, by `entity/id`. */
+  private readonly done = new Map<string, Promise<Outcome>>();
+
+  constructor(private readonly args: PushPageArgs) {}
+
+  /** Pushes `record` (after its dependencies) and writes the outcome to the store. */
+  async push(entity: EntityType, record: AnyRecord, chain: readonly string[] = []): Promise<Outcome> {
+    const { input } = this.args;
+    const repo = repoOf(this.args.records, entity);
+    const mapper = mapperFor(entity);
+    const fail = async (code: string, message: string): Promise<Outcome> => {
+      await repo.markFailed(input.accountId, record._id, { message, code, runId: input.runId });
+      return { status: 'failed', message };
+    };
+
+    // Dependencies first: push what is not in Acumatica yet (cascade), or fail naming it.
+    const keys = new Map<string, string>();
+    for (const dep of uniqueDeps(mapper.dependencies?.(record as never) ?? [])) {
+      const resolved = await this.ensure(dep, [...chain, `${entity}/${record._id}`]);
+      if ('message' in resolved) return fail(CODES.dependency, resolved.message);
+      keys.set(`${dep.entity}/${dep.id}`, resolved.key);
+    }
+
+    const ctx: PushContext = {
+      settings: input.settings,
+      restVersion: this.args.version,
+      integrationDate: this.args.integrationDate,
+      keys: {
+        customer: (id) => keys.get(`customers/${id}`),
+        vendor: (id) => keys.get(`vendors/${id}`),
+        item: (line) =>
+          line.productId
+            ? keys.get(`products/${line.productId}`)
+            : line.serviceId
+              ? keys.get(`services/${line.serviceId}`)
+              : line.sku
+                ? skuKey(line.sku)
+                : undefined,
+      },
+    };
+    try {
+      // Mapped once up front so a mapping problem fails this record before anything is sent.
+      if (!mapper.push) throw new Error(`${ENTITIES[entity].label} records are not pushed to Acumatica`);
+      mapper.push(record as never, ctx);
+    } catch (err) {
+      if (err instanceof MissingDependencyError) {
+        return fail(
+          CODES.dependency,
+          `Not in Acumatica yet: ${err.missing.map((d) => `${ENTITIES[d.entity].label} ${d.id}`).join(', ')}`,
+        );
+      }
+      return fail(
+        CODES.mapping,
+        `${ENTITIES[entity].label} could not be mapped for Acumatica: ${messageOf(err)}`,
+      );
+    }
+
+    const hash = recordHash(entity, record, ctx);
+    const sync = record.sync;
+    const editedSinceSync = !sync.lastSyncedAt || record.updatedAt.getTime() > sync.lastSyncedAt.getTime();
+    if (
+      sync.externalId &&
+      sync.lastSyncedHash === hash &&
+      !editedSinceSync &&
+      (sync.state === 'synced' || sync.state === 'pending')
+    ) {
+      // Acumatica already has this content: no PUT. A re-marked record without changes becomes synced.
+      if (sync.state === 'pending') {
+        await repo.markSynced(input.accountId, record._id, {
+          externalId: sync.externalId,
+          acumaticaId: sync.acumaticaId ?? '',
+          ...(sync.acumaticaModifiedAt ? { acumaticaModifiedAt: sync.acumaticaModifiedAt } : {}),
+          hash,
+          pushedUpdatedAt: record.updatedAt,
+        });
+      }
+      return { status: 'unchanged', externalId: sync.externalId };
+    }
+
+    try {
+      const saved = await this.send(entity, mapper, record, ctx);
+      if ('gone' in saved) return fail(CODES.gone, saved.gone);
+      const externalId = keyOf(mapper, saved.response) ?? sync.externalId;
+      const acumaticaId =
+        typeof saved.response.id === 'string' ? saved.response.id : (sync.acumaticaId ?? '');
+      if (!externalId)
+        throw new Error(`Acumatica returned the ${ENTITIES[entity].label.toLowerCase()} without its key`);
+      const modifiedField = mapper.pullQuery?.(this.args.version).modifiedField ?? null;
+      const modified = modifiedAt(saved.response, modifiedField);
+      await repo.markSynced(input.accountId, record._id, {
+        externalId,
+        acumaticaId,
+        ...(modified ? { acumaticaModifiedAt: modified } : {}),
+        hash,
+        pushedUpdatedAt: record.updatedAt,
+      });
+      return { status: 'pushed', externalId };
+    } catch (err) {
+      if (!isRecordRejection(err)) throw err;
+      const detail = err.fieldErrors.length > 0 ? formatFieldErrors(err.fieldErrors) : err.message;
+      return fail(
+        CODES.rejected,
+        `Acumatica rejected the ${ENTITIES[entity].label.toLowerCase()}: ${detail}`,
+      );
+    }
+  }
+
+  /** The Acumatica key of a dependency, pushing it first when it is not in Acumatica yet. */
+  private async ensure(
+    dep: Dependency,
+    chain: readonly string[],
+  ): Promise<{ key: string } | { message: string }> {
+    const id = `${dep.entity}/${dep.id}`;
+    const label = ENTITIES[dep.entity].label;
+    if (chain.includes(id)) return { message: `${label} ${dep.id} is part of a circular reference` };
+    const record = await repoOf(this.args.records, dep.entity).get(this.args.input.accountId, dep.id);
+    if (!record) return { message: `${label} ${dep.id} does not exist` };
+    // A record with a key exists in Acumatica, whatever its local state: use it as it is there.
+    if (record.sync.externalId) return { key: record.sync.externalId };
+    let outcome = this.done.get(id);
+    if (!outcome) {
+      outcome = this.push(dep.entity, record, chain);
+      this.done.set(id, outcome);
+    }
+    const result = await outcome;
+    const name = recordName(record);
+    if (result.status === 'failed') {
+      return {
+        message: `${label} ${dep.id}${name ? ` (${name})` : ''} could not be pushed: ${result.message}`,
+      };
+    }
+    return { key: result.externalId };
+  }
+
+  /**
+   * Sends the PUT. Client-chosen keys and known document numbers are idempotent upserts. An auto-numbered
+   * document without a number is created exactly once: the intent is recorded before the create, and any
+   * attempt that finds an intent looks the document up by its external reference and adopts it.
+   */
+  private async send(
+    entity: EntityType,
+    mapper: AnyMapper,
+    record: AnyRecord,
+    ctx: PushContext,
+  ): Promise<{ response: AcumaticaRecord } | { gone: string }> {
+    const { client, input, signal } = this.args;
+    const def = ENTITIES[entity];
+    const detailPaths = detailsOf(mapper, this.args.version, def.acumaticaEntity);
+    const externalId = record.sync.externalId;
+
+    if (def.key.kind !== 'auto-numbered' || externalId) {
+      let current: AcumaticaRecord | undefined;
+      if (externalId && detailPaths.length > 0) {
+        // Detail rows are matched to Acumatica's by id, so an update never duplicates lines.
+        current = await this.current(
+          def.acumaticaEntity,
+          mapper,
+          externalId,
+          record.sync.acumaticaId,
+          detailPaths,
+        );
+        if (!current && def.key.kind === 'auto-numbered') {
+          return { gone: `The Acumatica ${def.label.toLowerCase()} ${externalId} no longer exists` };
+        }
+      }
+      const body = current
+        ? mapper.push?.(record as never, { ...ctx, current })
+        : mapper.push?.(record as never, ctx);
+      const keyed =
+        externalId && def.key.kind === 'auto-numbered'
+          ? { ...body, ...mapper.keyFieldsFromExternalId(externalId).body }
+          : body;
+      return { response: await client.put(def.acumaticaEntity, keyed ?? {}, { signal }) };
+    }
+
+    // Auto-numbered, no number yet.
+    if (def.key.kind !== 'auto-numbered') throw new Error(`${def.label} has no document number to create`);
+    const refField = def.key.externalRefField;
+    const repo = repoOf(this.args.records, entity);
+    const body = mapper.push?.(record as never, ctx) ?? {};
+    let intent = record.sync.pushIntent;
+    if (!intent) {
+      const recorded = await repo.recordPushIntent(input.accountId, record._id, {
+        externalRef: record.externalRef,
+        runId: input.runId,
+      });
+      if (!recorded) throw new Error(`${def.label} ${record._id} disappeared during the push`);
+      if (recorded.created) return { response: await client.put(def.acumaticaEntity, body, { signal }) };
+      intent = recorded.intent;
+    }
+    // An earlier attempt may have created the document and lost the answer: find it before creating.
+    const found = await client.list(def.acumaticaEntity, {
+      filter: lookupFilter(refField, def.key.keyFields, body, intent.externalRef),
+      ...(detailPaths.length > 0 ? { expand: detailPaths } : {}),
+      top: 2,
+      signal,
+    });
+    const existing = found[0];
+    if (!existing) return { response: await client.put(def.acumaticaEntity, body, { signal }) };
+    if (found.length > 1) {
+      this.args.log.warn(
+        { recordId: record._id, entity },
+        'several Acumatica documents carry this external reference; adopting the first',
+      );
+    }
+    const key = keyOf(mapper, existing);
+    if (!key) throw new Error(`Acumatica returned a ${def.label.toLowerCase()} without its key`);
+    this.args.log.info(
+      { recordId: record._id, entity, key },
+      'adopted the document an earlier attempt created',
+    );
+    const update = {
+      ...(mapper.push?.(record as never, { ...ctx, current: existing }) ?? body),
+      ...mapper.keyFieldsFromExternalId(key).body,
+    };
+    return { response: await client.put(def.acumaticaEntity, update, { signal }) };
+  }
+
+  /** Acumatica's current copy (with detail rows), or undefined when it no longer exists. */
+  private async current(
+    acumaticaEntity: string,
+    mapper: AnyMapper,
+    externalId: string,
+    acumaticaId: string | undefined,
+    expand: string[],
+  ): Promise<AcumaticaRecord | undefined> {
+    try {
+      const address = acumaticaId || mapper.keyFieldsFromExternalId(externalId).segments;
+      return await this.args.client.get(acumaticaEntity, address, { expand, signal: this.args.signal });
+    } catch (err) {
+      if (isAcumaticaError(err) && err.type === 'AcumaticaNotFound') return undefined;
+      throw err;
+    }
+  }
+}
+
+/** `<ExternalRefField> eq '<ref>'` plus the document type (`OrderType eq 'SO'`) when the body has one. */
+function lookupFilter(
+  refField: string,
+  keyFields: readonly string[],
+  body: AcumaticaBody,
+  externalRef: string,
+): Filter {
+  const parts: Filter[] = [filter.eq(refField, externalRef)];
+  // Every key field but the number (the last) fixes the document type.
+  for (const field of keyFields.slice(0, -1)) {
+    const value = (body[field] as { value?: unknown } | undefined)?.value;
+    if (typeof value === 'string') parts.push(filter.eq(field, value));
+  }
+  return filter.and(...parts) as Filter;
+}
+
+/** Detail collections the mapper writes (e.g. `Details`), which an update must match row by row. */
+function detailsOf(mapper: AnyMapper, version: RestVersion, acumaticaEntity: string): string[] {
+  const prefix = `${acumaticaEntity}.`;
+  return Object.entries(mapper.fieldList(version, 'push'))
+    .filter(
+      ([path, kind]) =>
+        kind === 'details' && path.startsWith(prefix) && !path.slice(prefix.length).includes('.'),
+    )
+    .map(([path]) => path.slice(prefix.length));
+}
+
+function keyOf(mapper: AnyMapper, record: AcumaticaRecord): string | undefined {
+  const key = mapper.keyOf(record);
+  return key && !key.startsWith('/') && !key.endsWith('/') ? key : undefined;
+}
+
+function modifiedAt(record: AcumaticaRecord, field: string | null): Date | undefined {
+  if (!field) return undefined;
+  const raw = (record[field] as { value?: unknown } | undefined)?.value;
+  if (typeof raw !== 'string') return undefined;
+  const at = new Date(raw);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+function uniqueDeps(deps: Dependency[]): Dependency[] {
+  const seen = new Set<string>();
+  return deps.filter((d) => {
+    const id = `${d.entity}/${d.id}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

@@ -1,0 +1,34 @@
+/** What the route plugins share: the app's dependencies plus the services built over them. */
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from 'mongodb';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import type { SecretBox, Store } from '../store';
+import type { ApiMetrics } from './metrics';
+import type { ScheduleService } from './services/schedules';
+import type { SyncService } from './services/syncs';
+
+/** The dependencies `buildApp` takes: built by `api/server.ts` (or a test), never by the app itself. */
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  /** The repositories (store/index.ts). */
+  store: Store;
+  /** The database the store works on: readiness ping and the run lock. */
+  db: Db;
+  temporal: Client;
+  schedules: ScheduleService;
+}
+
+export interface RouteContext extends ApiDeps {
+  /** Encrypts Acumatica secrets at rest (MASTER_KEY). */
+  box: SecretBox;
+  syncs: SyncService;
+  metrics: ApiMetrics;
+}
+
+/** A Fastify instance typed for zod schemas. */
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger, ZodTypeProvider>;

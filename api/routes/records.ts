@@ -1,0 +1,221 @@
+/**
+ * `/accounts/:id/records/<type>`: the field-service records of the eleven entity types, as the field-service
+ * app would read and write them, and "Export to Acumatica" (marking records for the next run). Routes are
+ * registered per type so each has its exact schema in the OpenAPI document.
+ */
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ENTITIES, ENTITY_TYPES, type EntityType } from '../../core/entities';
+import { isPushable, RECORD_SPECS, type RecordBase } from '../../core/records';
+import type { RecordFilter, RecordRepository } from '../../store';
+import type { RouteContext } from '../context';
+import { ApiError, errorResponses, notFound } from '../errors';
+import { accountId, accountParams } from '../schemas/common';
+import {
+  exportBody,
+  listRecordsQuery,
+  noteBody,
+  recordId,
+  recordView,
+  toRecordView,
+  type recordFilterFields,
+} from '../schemas/records';
+import { requireAccount } from './accounts';
+
+type FilterInput = { [K in keyof typeof recordFilterFields]?: z.output<(typeof recordFilterFields)[K]> };
+
+function toFilter(input: FilterInput): RecordFilter {
+  return {
+    ...(input.syncState ? { state: input.syncState } : {}),
+    ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
+    ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}),
+    ...(input.q !== undefined ? { text: input.q } : {}),
+  };
+}
+
+const recordParams = z.object({ id: accountId, recordId }).strict();
+const pageView = z.object({ items: z.array(recordView), nextCursor: z.string().nullable() });
+
+export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (app, { ctx }) => {
+  for (const type of ENTITY_TYPES) {
+    const spec = RECORD_SPECS[type];
+    const label = ENTITIES[type].label;
+    // One repository per type; the loop sees them all as the base shape.
+    const repo = ctx.store.records[type] as unknown as RecordRepository<EntityType>;
+    const view = (doc: unknown) => toRecordView(type, doc as RecordBase);
+    const base = `/accounts/:id/records/${type}`;
+    const tags = [`records: ${type}`];
+    const pullOnly = !isPushable(type);
+
+    const getOr404 = async (account: string, id: string) => {
+      const doc = await repo.get(account, id);
+      if (!doc) throw notFound(label.toLowerCase());
+      return doc;
+    };
+
+    app.get(
+      base,
+      {
+        schema: {
+          tags,
+          summary: `List ${label.toLowerCase()} records (keyset paging: pass nextCursor as after)`,
+          params: accountParams,
+          querystring: listRecordsQuery,
+          response: { 200: pageView, ...errorResponses },
+        },
+      },
+      async (request) => {
+        await requireAccount(ctx, request.params.id);
+        const { after, limit, ...filter } = request.query;
+        const page = await repo.list(request.params.id, {
+          ...toFilter(filter),
+          limit,
+          ...(after ? { after } : {}),
+        });
+        return { items: page.items.map(view), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.post(
+      base,
+      {
+        schema: {
+          tags,
+          summary: `Create a ${label.toLowerCase()} record`,
+          params: accountParams,
+          body: spec.createInput,
+          response: { 201: recordView, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await requireAccount(ctx, request.params.id);
+        const doc = await repo.create(request.params.id, request.body as never);
+        return reply.status(201).send(view(doc));
+      },
+    );
+
+    app.post(
+      `${base}/export`,
+      {
+        schema: {
+          tags,
+          summary: pullOnly
+            ? `${label} records come from Acumatica: export is refused with 400`
+            : `Export to Acumatica: mark records (by ids, by filter, or all) for the next sync run`,
+          params: accountParams,
+          body: exportBody,
+          response: {
+            200: z.object({
+              marked: z.number().describe('Records that changed to pending'),
+              missingIds: z.array(z.string()).optional().describe('Given ids that do not exist'),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const account = request.params.id;
+        await requireAccount(ctx, account);
+        const body = request.body;
+        if (body.ids) {
+          const found = new Set((await repo.getMany(account, body.ids)).map((d) => d._id));
+          const marked = await repo.markForExport(account, { ids: [...found] });
+          const missingIds = [...new Set(body.ids)].filter((id) => !found.has(id));
+          return { marked, ...(missingIds.length > 0 ? { missingIds } : {}) };
+        }
+        const filter = body.filter ? toFilter(body.filter) : {};
+        return { marked: await repo.markForExport(account, { filter }) };
+      },
+    );
+
+    app.get(
+      `${base}/:recordId`,
+      {
+        schema: {
+          tags,
+          summary: `Read a ${label.toLowerCase()} record with its notes, sync state and External ID`,
+          params: recordParams,
+          response: { 200: recordView, ...errorResponses },
+        },
+      },
+      async (request) => view(await getOr404(request.params.id, request.params.recordId)),
+    );
+
+    app.patch(
+      `${base}/:recordId`,
+      {
+        schema: {
+          tags,
+          summary: `Update a ${label.toLowerCase()} record (null clears an optional field; the sync state is kept)`,
+          params: recordParams,
+          body: spec.updateInput,
+          response: { 200: recordView, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const doc = await repo.update(request.params.id, request.params.recordId, request.body as never);
+        if (!doc) throw notFound(label.toLowerCase());
+        return view(doc);
+      },
+    );
+
+    app.post(
+      `${base}/:recordId/notes`,
+      {
+        schema: {
+          tags,
+          summary: `Add a note to a ${label.toLowerCase()} record`,
+          params: recordParams,
+          body: noteBody,
+          response: { 201: recordView, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { id, recordId: rid } = request.params;
+        if (!(await repo.addNote(id, rid, { text: request.body.text, author: 'user' }))) {
+          throw notFound(label.toLowerCase());
+        }
+        return reply.status(201).send(view(await getOr404(id, rid)));
+      },
+    );
+
+    app.post(
+      `${base}/:recordId/export`,
+      {
+        schema: {
+          tags,
+          summary: pullOnly
+            ? `${label} records come from Acumatica: export is refused with 400`
+            : `Export one ${label.toLowerCase()} record to Acumatica on the next run (re-marks a failed one)`,
+          params: recordParams,
+          response: { 200: recordView, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { id, recordId: rid } = request.params;
+        await getOr404(id, rid);
+        await repo.markForExport(id, { ids: [rid] });
+        return view(await getOr404(id, rid));
+      },
+    );
+  }
+
+  // Any other type name: say which types exist instead of a bare 404.
+  const unknownType = z
+    .object({
+      id: accountId,
+      type: z.enum(ENTITY_TYPES, { error: `must be one of: ${ENTITY_TYPES.join(', ')}` }),
+      '*': z.string().optional(),
+    })
+    .strict();
+  for (const url of ['/accounts/:id/records/:type', '/accounts/:id/records/:type/*']) {
+    app.route({
+      method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      url,
+      schema: { hide: true, params: unknownType },
+      handler: async (request) => {
+        throw new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+      },
+    });
+  }
+};

@@ -1,0 +1,366 @@
+/**
+ * Sync runs as the API sees them: starting a manual run under the account's run lock, listing runs from
+ * Temporal visibility, describing one (result summary or live progress), its history as a readable event
+ * log, cancelling, and the connection check. Everything is read from Temporal; nothing is copied.
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import type { ConnectionCheck } from '../../activities/types';
+import type { Config } from '../../core/config';
+import type { EntityType } from '../../core/entities';
+import type { EntityCounts, RunSummary, SyncRunInput } from '../../core/runs';
+import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
+import type { Logger } from '../../core/logger';
+import { temporalHolderCheck, type RunLocks } from '../../store/run-locks';
+import { progressQuery, type RunProgress } from '../../workflows/definitions';
+import { ApiError, notFound } from '../errors';
+import type { ApiMetrics } from '../metrics';
+import { formatHistory, type HistoryEntry, type HistoryLike } from './history';
+
+export const RUN_STATUSES = [
+  'running',
+  'completed',
+  'failed',
+  'canceled',
+  'terminated',
+  'timed-out',
+  'continued-as-new',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Our status names ↔ Temporal's ExecutionStatus (visibility query values and describe names). */
+const STATUS_QUERY: Record<RunStatus, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  terminated: 'Terminated',
+  'timed-out': 'TimedOut',
+  'continued-as-new': 'ContinuedAsNew',
+};
+const STATUS_NAME: Record<string, RunStatus> = {
+  RUNNING: 'running',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'canceled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed-out',
+  CONTINUED_AS_NEW: 'continued-as-new',
+};
+
+export interface RunInfo {
+  /** The workflow id: what `/syncs/:runId` takes, URL-encoded. */
+  runId: string;
+  workflowId: string;
+  temporalRunId: string;
+  status: RunStatus | 'unknown';
+  trigger: string | null;
+  full: boolean | null;
+  outcome: string | null;
+  failedCount: number | null;
+  /** One line written by the run when it finished (its memo). */
+  summary: string | null;
+  /** Totals over all entity types, when the run put them in its memo. */
+  counts: EntityCounts | null;
+  startedAt: string;
+  closedAt: string | null;
+  temporalUiUrl: string;
+}
+
+export interface RunDetail extends RunInfo {
+  /** Live progress while running (null when no worker answered the query). */
+  progress: RunProgress | null;
+  /** The run's summary once it completed: per entity type counts and the failed records with messages. */
+  result: RunSummary | null;
+  /** Why the run failed, when it did. */
+  failure: string | null;
+}
+
+export interface StartResult {
+  runId: string;
+  workflowId: string;
+  status: 'started' | 'already-running';
+  temporalUiUrl: string;
+}
+
+export interface ListRunsFilter {
+  status?: RunStatus;
+  since?: Date;
+  until?: Date;
+  limit: number;
+}
+
+export interface SyncServiceDeps {
+  client: Client;
+  runLocks: RunLocks;
+  config: Pick<
+    Config,
+    'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_ACUMATICA_TASK_QUEUE' | 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'
+  >;
+  metrics: ApiMetrics;
+  logger: Logger;
+  /** Clock for workflow ids; tests pass their own. */
+  now?: () => Date;
+}
+
+/** Quotes a value for a visibility query. Values are our own ids: anything else is refused, not escaped. */
+function quote(value: string): string {
+  if (!/^[A-Za-z0-9_:./-]+$/.test(value)) throw new ApiError(400, 'validation_failed', 'invalid query value');
+  return `'${value}'`;
+}
+
+export class SyncService {
+  private readonly now: () => Date;
+  /** Start requests in flight per account: this process decides them one at a time. */
+  private readonly starting = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: SyncServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Link to a workflow in the Temporal Web UI. */
+  uiUrl(workflowId: string): string {
+    const { TEMPORAL_UI_URL, TEMPORAL_NAMESPACE } = this.deps.config;
+    const base = TEMPORAL_UI_URL.replace(/\/+$/, '');
+    return `${base}/namespaces/${encodeURIComponent(TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+  }
+
+  /**
+   * Starts a manual run unless one is in progress. The account's run lock is taken for the new workflow id
+   * before the workflow starts, so concurrent requests (and schedule ticks) make one run: the others get the
+   * running one back with `already-running`.
+   */
+  async startManual(
+    accountId: string,
+    options: { full: boolean; entityTypes?: EntityType[] },
+  ): Promise<StartResult> {
+    // The lock is one findOneAndUpdate, but FerretDB does not make concurrent findAndModify calls atomic;
+    // queueing this process's requests per account keeps a burst of clicks from starting two runs.
+    const previous = this.starting.get(accountId) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.startLocked(accountId, options));
+    this.starting.set(accountId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.starting.get(accountId) === mine) this.starting.delete(accountId);
+    }
+  }
+
+  private async startLocked(
+    accountId: string,
+    options: { full: boolean; entityTypes?: EntityType[] },
+  ): Promise<StartResult> {
+    const workflowId = `sync/${accountId}/manual-${this.now().toISOString()}`;
+    const lock = await this.deps.runLocks.acquire(
+      accountId,
+      workflowId,
+      temporalHolderCheck(this.deps.client),
+    );
+    if (lock.status === 'account-not-found') throw notFound('account');
+    if (lock.status === 'held') return this.alreadyRunning(lock.holder.workflowId);
+    const input: SyncRunInput = {
+      accountId,
+      trigger: 'manual',
+      full: options.full,
+      ...(options.entityTypes ? { entityTypes: options.entityTypes } : {}),
+    };
+    try {
+      await this.deps.client.workflow.start('syncAccount', {
+        taskQueue: this.deps.config.TEMPORAL_TASK_QUEUE,
+        workflowId,
+        args: [input],
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.account, value: accountId },
+          { key: SEARCH_ATTRIBUTES.trigger, value: 'manual' },
+          { key: SEARCH_ATTRIBUTES.full, value: options.full },
+        ],
+        staticSummary: `${options.full ? 'Full' : 'Incremental'} sync of account ${accountId}, started through the API`,
+      });
+    } catch (err) {
+      // Two requests in the same millisecond chose the same id: the other one started it.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.alreadyRunning(workflowId);
+      await this.deps.runLocks.release(accountId, workflowId);
+      throw err;
+    }
+    this.deps.metrics.runStarted('manual', 'started');
+    this.deps.logger.info({ accountId, workflowId, full: options.full }, 'sync run started');
+    return { runId: workflowId, workflowId, status: 'started', temporalUiUrl: this.uiUrl(workflowId) };
+  }
+
+  private alreadyRunning(workflowId: string): StartResult {
+    this.deps.metrics.runStarted('manual', 'already-running');
+    return {
+      runId: workflowId,
+      workflowId,
+      status: 'already-running',
+      temporalUiUrl: this.uiUrl(workflowId),
+    };
+  }
+
+  /** The account's runs, newest first, from Temporal visibility. */
+  async list(accountId: string, filter: ListRunsFilter): Promise<RunInfo[]> {
+    const clauses = [
+      `WorkflowType = 'syncAccount'`,
+      `${SEARCH_ATTRIBUTES.account.name} = ${quote(accountId)}`,
+    ];
+    if (filter.status) clauses.push(`ExecutionStatus = '${STATUS_QUERY[filter.status]}'`);
+    if (filter.since) clauses.push(`StartTime >= '${filter.since.toISOString()}'`);
+    if (filter.until) clauses.push(`StartTime < '${filter.until.toISOString()}'`);
+    const runs: RunInfo[] = [];
+    for await (const info of this.deps.client.workflow.list({
+      query: clauses.join(' AND '),
+      pageSize: filter.limit,
+    })) {
+      runs.push(this.toRunInfo(info));
+      if (runs.length >= filter.limit) break;
+    }
+    return runs;
+  }
+
+  /**
+   * One run of the account: its description, then the result summary when it completed, the failure when it
+   * failed, or live progress (the `progress` query) while it runs.
+   * @throws ApiError 404 when the workflow does not exist, is not a run, or belongs to another account
+   */
+  async get(accountId: string, workflowId: string): Promise<RunDetail> {
+    const description = await this.describeRun(accountId, workflowId);
+    const info = this.toRunInfo(description);
+    const handle = this.deps.client.workflow.getHandle(workflowId, description.runId);
+    let progress: RunProgress | null = null;
+    let result: RunSummary | null = null;
+    let failure: string | null = null;
+    if (info.status === 'running') {
+      try {
+        progress = await handle.query(progressQuery);
+      } catch (err) {
+        // No worker polling right now: the description still says it is running.
+        this.deps.logger.warn({ workflowId, err: (err as Error).message }, 'progress query failed');
+      }
+    } else if (info.status === 'completed') {
+      result = (await handle.result()) as RunSummary;
+    } else {
+      try {
+        await handle.result();
+      } catch (err) {
+        failure = describeFailure(err);
+      }
+    }
+    return { ...info, progress, result, failure };
+  }
+
+  /** The run's workflow history as a readable event log, fetched from Temporal. */
+  async history(accountId: string, workflowId: string): Promise<HistoryEntry[]> {
+    const description = await this.describeRun(accountId, workflowId);
+    const history = await this.deps.client.workflow.getHandle(workflowId, description.runId).fetchHistory();
+    return formatHistory(history as HistoryLike);
+  }
+
+  /** Requests cancellation; the run finishes its bookkeeping and ends as cancelled. */
+  async cancel(accountId: string, workflowId: string): Promise<RunInfo> {
+    const description = await this.describeRun(accountId, workflowId);
+    const info = this.toRunInfo(description);
+    if (info.status !== 'running') {
+      throw new ApiError(409, 'not_running', `run ${workflowId} is not running (it is ${info.status})`);
+    }
+    await this.deps.client.workflow.getHandle(workflowId, description.runId).cancel();
+    this.deps.logger.info({ accountId, workflowId }, 'sync run cancel requested');
+    return info;
+  }
+
+  /**
+   * Runs the `checkConnection` workflow (the worker signs in to Acumatica; the API never does) and
+   * returns its checklist.
+   */
+  async checkConnection(accountId: string): Promise<ConnectionCheck[]> {
+    const workflowId = `check/${accountId}/${this.now().toISOString()}`;
+    try {
+      return await this.deps.client.workflow.execute('checkConnection', {
+        taskQueue: this.deps.config.TEMPORAL_TASK_QUEUE,
+        workflowId,
+        args: [{ accountId, taskQueue: this.deps.config.TEMPORAL_ACUMATICA_TASK_QUEUE }],
+        workflowExecutionTimeout: '2 minutes',
+        typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.account, value: accountId }],
+        staticSummary: `Connection check of account ${accountId}`,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowFailedError) {
+        throw new ApiError(
+          504,
+          'check_unavailable',
+          `the connection check did not finish: ${describeFailure(err)}`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  private async describeRun(accountId: string, workflowId: string): Promise<WorkflowExecutionDescription> {
+    // Ids of an account's runs start with sync/<account>/; anything else is not this account's run.
+    if (!workflowId.startsWith(`sync/${accountId}/`)) throw notFound('sync run');
+    let description: WorkflowExecutionDescription;
+    try {
+      description = await this.deps.client.workflow.getHandle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound('sync run');
+      throw err;
+    }
+    const owner = description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.account);
+    if (description.type !== 'syncAccount' || (owner !== undefined && owner !== accountId)) {
+      throw notFound('sync run');
+    }
+    return description;
+  }
+
+  private toRunInfo(info: Omit<WorkflowExecutionInfo, 'raw'>): RunInfo {
+    const attrs = info.typedSearchAttributes;
+    const status = STATUS_NAME[info.status.name] ?? 'unknown';
+    const memo = (info.memo ?? {}) as { summary?: unknown; totals?: unknown };
+    const run: RunInfo = {
+      runId: info.workflowId,
+      workflowId: info.workflowId,
+      temporalRunId: info.runId,
+      status,
+      trigger: attrs.get(SEARCH_ATTRIBUTES.trigger) ?? null,
+      full: attrs.get(SEARCH_ATTRIBUTES.full) ?? null,
+      outcome: attrs.get(SEARCH_ATTRIBUTES.outcome) ?? null,
+      failedCount: attrs.get(SEARCH_ATTRIBUTES.failedCount) ?? null,
+      summary: typeof memo.summary === 'string' ? memo.summary : null,
+      counts: isCounts(memo.totals) ? memo.totals : null,
+      startedAt: info.startTime.toISOString(),
+      closedAt: info.closeTime?.toISOString() ?? null,
+      temporalUiUrl: this.uiUrl(info.workflowId),
+    };
+    if (status !== 'running' && status !== 'unknown') {
+      this.deps.metrics.runClosed(
+        run.workflowId,
+        run.temporalRunId,
+        run.outcome ?? status,
+        run.trigger ?? 'unknown',
+      );
+    }
+    return run;
+  }
+}
+
+function isCounts(value: unknown): value is EntityCounts {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return ['pushed', 'pulled', 'unchanged', 'failed'].every((k) => typeof v[k] === 'number');
+}
+
+/** A failure's message with its causes, e.g. "Activity task failed: AcumaticaAuth: invalid credentials". */
+export function describeFailure(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current.message && !parts.includes(current.message)) parts.push(current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(': ') || 'unknown failure';
+}

@@ -1,0 +1,246 @@
+/**
+ * The real sync stack for integration tests: the Temporal dev server and FerretDB of the test harness
+ * (`TEMPORAL_ADDRESS`, `MONGODB_URL`), an in-process Acumatica emulator, and the shipped workflows and
+ * activities on fresh task queues.
+ *
+ *   const stack = await openSyncStack('sync-push');      // once per file: Temporal env, bundle, database
+ *   after(() => stack.close());
+ *   test('…', async () => {
+ *     const env = await stack.setup();                   // per test: emulator, account, task queues
+ *     try { const summary = await env.runSync(); … } finally { await env.close(); }
+ *   });
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import type { Db, MongoClient } from 'mongodb';
+import pino, { type Logger } from 'pino';
+import { AcumaticaClientRegistry } from '../../activities/client-registry';
+import {
+  DEFAULT_OAUTH_CLIENT,
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../emulator';
+import type { RestVersion } from '../../core/entities';
+import type { RunSummary, SyncRunInput } from '../../core/runs';
+import { DEV_MASTER_KEY } from '../../core/config';
+import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox, type Store } from '../../store';
+import type { Account } from '../../store/accounts';
+import { createSyncWorkers, type WorkerConfig } from '../../worker/worker';
+import type { syncAccount } from '../../workflows';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** The shipped workflows, bundled once per test process. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  return bundle;
+}
+
+let runtimeInstalled = false;
+
+/** Quiets the SDK before anything creates the runtime (it can be installed once per process). */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by another helper in this process: keep it.
+  }
+}
+
+/** A logger for the worker under test: silent unless LOG_LEVEL asks for more. */
+export function testLogger(): Logger {
+  return pino({
+    level:
+      process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'info'
+        ? process.env.LOG_LEVEL
+        : 'silent',
+  });
+}
+
+export const TEST_BOX = new SecretBox([parseMasterKey(DEV_MASTER_KEY)]);
+
+export interface SyncStack {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  db: Db;
+  mongo: MongoClient;
+  /** The repositories, on the real clock unless a test passes its own to {@link SyncStack.setup}. */
+  store: Store;
+  setup(options?: SetupOptions): Promise<SyncEnv>;
+  close(): Promise<void>;
+}
+
+export interface SetupOptions {
+  emulator?: EmulatorOptions;
+  /** Account settings (validated like the API's). */
+  settings?: Record<string, unknown>;
+  restVersion?: RestVersion;
+  authMode?: 'oauth' | 'cookie';
+  /** Password the account stores (default the emulator's `admin`). */
+  password?: string;
+  pageSize?: number;
+  continueAsNewAt?: number;
+  /** Clock of the repositories the workers use (our `updatedAt`). */
+  now?: () => Date;
+}
+
+export interface SyncEnv {
+  client: Client;
+  db: Db;
+  /** Repositories on the same clock as the workers'. */
+  store: Store;
+  emulator: RunningEmulator;
+  account: Account;
+  taskQueue: string;
+  acumaticaTaskQueue: string;
+  config: WorkerConfig;
+  /**
+   * Runs the workers while `fn` runs, then shuts them down. `wrap` may replace the store the activities
+   * see (to inject a crash between an Acumatica write and our write-back).
+   */
+  runWorkers<T>(fn: () => Promise<T>, options?: { wrapStore?: (store: Store) => Store }): Promise<T>;
+  /** Starts a run of the account and returns its handle (workers must be running). */
+  startSync(input?: Partial<SyncRunInput>): Promise<WorkflowHandle<typeof syncAccount>>;
+  /** Runs one sync of the account with workers running, and returns its summary. */
+  runSync(
+    input?: Partial<SyncRunInput>,
+    options?: { wrapStore?: (store: Store) => Store },
+  ): Promise<RunSummary>;
+  /** Signs the workers' Acumatica sessions out and stops the emulator; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Connects to the harness's Temporal and MongoDB, bundles the workflows, and creates a fresh database. */
+export async function openSyncStack(name: string): Promise<SyncStack> {
+  installQuietRuntime();
+  const address = process.env.TEMPORAL_ADDRESS;
+  const mongoUrl = process.env.MONGODB_URL;
+  if (!address || !mongoUrl)
+    throw new Error('TEMPORAL_ADDRESS and MONGODB_URL must be set (run through npm test)');
+  const env = await TestWorkflowEnvironment.createFromExistingServer({
+    address,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+  });
+  const dbName = `test_${name.replace(/[^A-Za-z0-9_]/g, '_')}_${randomUUID().slice(0, 8)}`;
+  const mongo = await connectMongo(mongoUrl, dbName, { appName: `test-${name}` });
+  await ensureIndexes(mongo.db);
+  await workflowBundle();
+  const store = createStore(mongo.db);
+
+  return {
+    env,
+    client: env.client,
+    db: mongo.db,
+    mongo: mongo.client,
+    store,
+    setup: (options = {}) => setupSyncEnv({ env, db: mongo.db, options }),
+    async close() {
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      await env.teardown();
+    },
+  };
+}
+
+async function setupSyncEnv(args: {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  options: SetupOptions;
+}): Promise<SyncEnv> {
+  const { env, db, options } = args;
+  const store = createStore(db, options.now ? { now: options.now } : {});
+  const emulator = await startEmulator({ seed: 'none', ...options.emulator });
+  const { account } = await store.accounts.create(
+    {
+      name: `test ${randomUUID().slice(0, 8)}`,
+      settings: options.settings ?? {},
+      connection: {
+        url: emulator.url,
+        tenant: 'Company',
+        restUsername: 'admin',
+        restPassword: options.password ?? 'admin',
+        restVersion: options.restVersion ?? '24.200.001',
+        authMode: options.authMode ?? 'oauth',
+        ...(options.authMode === 'cookie'
+          ? {}
+          : { clientId: DEFAULT_OAUTH_CLIENT.clientId, clientSecret: DEFAULT_OAUTH_CLIENT.secret }),
+      },
+    },
+    TEST_BOX,
+  );
+  const suffix = randomUUID();
+  const config: WorkerConfig = {
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+    TEMPORAL_TASK_QUEUE: `sync-${suffix}`,
+    TEMPORAL_ACUMATICA_TASK_QUEUE: `acumatica-${suffix}`,
+    ACUMATICA_ACTIVITIES_PER_SECOND: 1000,
+    ACUMATICA_MAX_CONCURRENT_ACTIVITIES: 8,
+    SYNC_PAGE_SIZE: options.pageSize ?? 50,
+    SYNC_CONTINUE_AS_NEW_EVENTS: options.continueAsNewAt ?? 2000,
+  };
+  const logger = testLogger();
+  const clients = new AcumaticaClientRegistry({
+    accounts: store.accounts,
+    box: TEST_BOX,
+    logger,
+    limits: { requestsPerMinute: 60_000, maxConcurrent: 8 },
+  });
+
+  const runWorkers = async <T>(
+    fn: () => Promise<T>,
+    runOptions: { wrapStore?: (s: Store) => Store } = {},
+  ): Promise<T> => {
+    const workers = await createSyncWorkers({
+      connection: env.nativeConnection,
+      client: env.client,
+      db,
+      store: runOptions.wrapStore ? runOptions.wrapStore(store) : store,
+      clients,
+      config,
+      logger,
+      workflowBundle: await workflowBundle(),
+    });
+    const running = workers.run();
+    try {
+      return await fn();
+    } finally {
+      workers.shutdown();
+      await running;
+    }
+  };
+  let closing: Promise<void> | undefined;
+  const startSync = (input: Partial<SyncRunInput> = {}) =>
+    env.client.workflow.start<typeof syncAccount>('syncAccount', {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowId: `sync/${account.id}/${randomUUID()}`,
+      args: [{ accountId: account.id, trigger: 'manual', ...input }],
+    });
+
+  return {
+    client: env.client,
+    db,
+    store,
+    emulator,
+    account,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    acumaticaTaskQueue: config.TEMPORAL_ACUMATICA_TASK_QUEUE,
+    config,
+    runWorkers,
+    startSync,
+    runSync: (input = {}, runOptions = {}) =>
+      runWorkers(async () => (await startSync(input)).result(), runOptions),
+    close: () =>
+      (closing ??= (async () => {
+        await clients.close();
+        await emulator.close();
+      })()),
+  };
+}

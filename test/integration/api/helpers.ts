@@ -1,0 +1,130 @@
+/**
+ * Test setup for the API: a real MongoDB (FerretDB) database and Temporal server from the harness
+ * (`MONGODB_URL`, `TEMPORAL_ADDRESS`), a fresh database name and task queues per call, and captured logs so
+ * tests can search them for secrets.
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../../core/config';
+import { connectMongo, createStore, ensureIndexes, type MongoConnection, type Store } from '../../../store';
+import { buildApp } from '../../../api/app';
+import type { App } from '../../../api/context';
+import { ScheduleService } from '../../../api/services/schedules';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+export interface ApiTestEnv {
+  app: App;
+  config: Config;
+  store: Store;
+  mongo: MongoConnection;
+  temporal: Client;
+  schedules: ScheduleService;
+  /** Everything the app logged so far. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export const suffix = (): string => randomBytes(5).toString('hex');
+
+/** Builds the app over a fresh database and fresh task queues. */
+export async function setupApi(env: Record<string, string> = {}): Promise<ApiTestEnv> {
+  const id = suffix();
+  const config = loadConfig({
+    ...process.env,
+    MONGODB_DB: `test_api_${id}`,
+    TEMPORAL_TASK_QUEUE: `api-sync-${id}`,
+    TEMPORAL_ACUMATICA_TASK_QUEUE: `api-acu-${id}`,
+    ADMIN_API_KEY: ADMIN_KEY,
+    API_BODY_LIMIT_BYTES: '65536',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug' }, sink);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  await ensureIndexes(mongo.db);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const store = createStore(mongo.db);
+  const schedules = new ScheduleService(temporal);
+  const app = await buildApp({ config, logger, store, db: mongo.db, temporal, schedules });
+  await app.ready();
+  return {
+    app,
+    config,
+    store,
+    mongo,
+    temporal,
+    schedules,
+    logs: () => chunks.join(''),
+    async close() {
+      await app.close();
+      await mongo.db.dropDatabase();
+      await mongo.close();
+      await connection.close();
+    },
+  };
+}
+
+export const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** A valid account body pointing at `url` (the emulator's default user and OAuth client). */
+export function accountBody(url = 'http://127.0.0.1:1', overrides: Record<string, unknown> = {}) {
+  return {
+    name: `Test account ${suffix()}`,
+    connection: {
+      url,
+      tenant: 'Company',
+      authMode: 'oauth',
+      clientId: '3F2504E0-4F89-11D3-9A0C-0305E82C3301@Company',
+      clientSecret: 'emulator-secret',
+      restUsername: 'admin',
+      restPassword: 'admin',
+    },
+    settings: { executionDelayMinutes: 15 },
+    ...overrides,
+  };
+}
+
+/** Creates an account through the API; returns its id and key. */
+export async function createAccount(
+  app: App,
+  body: Record<string, unknown> = accountBody(),
+): Promise<{ id: string; apiKey: string }> {
+  const res = await app.inject({ method: 'POST', url: '/accounts', headers: admin, payload: body });
+  if (res.statusCode !== 201) throw new Error(`account creation failed: ${res.statusCode} ${res.body}`);
+  const json = res.json<{ account: { id: string }; apiKey: string }>();
+  return { id: json.account.id, apiKey: json.apiKey };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

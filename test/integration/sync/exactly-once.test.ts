@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Store } from '../../../store';
+import { byExternalRef } from '../../helpers/inspect';
+import {
+  createMarked,
+  customerInput,
+  productInput,
+  reload,
+  salesOrderInput,
+  workOrderInput,
+} from '../../helpers/records';
+import { openSyncStack, type SyncStack } from '../../helpers/sync-env';
+
+/** A store whose `markSynced` of one entity type throws once: the worker "dies" after the PUT, before the write-back. */
+function crashOnceAfterPut(entity: 'sales-orders' | 'work-orders'): {
+  wrap: (store: Store) => Store;
+  crashed: () => boolean;
+} {
+  let crashed = false;
+  return {
+    crashed: () => crashed,
+    wrap: (store) => {
+      const repo = store.records[entity];
+      const proxy = new Proxy(repo, {
+        get(target, prop, receiver) {
+          if (prop === 'markSynced' && !crashed) {
+            return () => {
+              crashed = true;
+              return Promise.reject(new Error('worker lost between the PUT and the write-back'));
+            };
+          }
+          const value: unknown = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      return { ...store, records: { ...store.records, [entity]: proxy } };
+    },
+  };
+}
+
+describe('exactly-once creation of auto-numbered documents', () => {
+  let stack: SyncStack;
+  before(async () => {
+    stack = await openSyncStack('sync_exactly_once');
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  test('a committed PUT whose connection drops is adopted on retry, not created twice', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'sales-orders'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+      const order = await createMarked(
+        store,
+        account.id,
+        'sales-orders',
+        salesOrderInput(customer._id, product._id),
+      );
+      emulator.admin.setFaults({
+        commitThenDrop: { next: 1 },
+        target: { entity: 'SalesOrder', method: 'PUT' },
+      });
+
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary));
+      const docs = byExternalRef(emulator, 'SalesOrder', 'ExternalRef', order.externalRef);
+      assert.equal(docs.length, 1, 'exactly one sales order in Acumatica');
+      assert.equal(emulator.admin.records('SalesOrder').length, 1);
+      const synced = await reload(store, account.id, 'sales-orders', order._id);
+      assert.equal(synced.sync.state, 'synced');
+      assert.equal(synced.sync.externalId, `SO/${String(docs[0]?.values.OrderNbr)}`);
+      assert.equal(synced.sync.pushIntent, undefined, 'the intent is cleared once synced');
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('a worker lost between the PUT and the write-back does not create a duplicate', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'work-orders'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const order = await createMarked(store, account.id, 'work-orders', workOrderInput(customer._id));
+      const crash = crashOnceAfterPut('work-orders');
+
+      const summary = await env.runSync({}, { wrapStore: crash.wrap });
+      assert.ok(crash.crashed(), 'the crash was injected');
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary));
+      const docs = byExternalRef(emulator, 'ServiceOrder', 'ExternalReference', order.externalRef);
+      assert.equal(docs.length, 1, 'exactly one service order in Acumatica');
+      const synced = await reload(store, account.id, 'work-orders', order._id);
+      assert.equal(synced.sync.state, 'synced');
+      assert.equal(synced.sync.acumaticaId, docs[0]?.id);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('licence throttling (429) is retried after the server delay and the run completes', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      emulator.admin.setFaults({
+        tooManyRequests: { next: 2, retryAfterSec: 1 },
+        target: { entity: 'Customer' },
+      });
+
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary));
+      assert.equal((await reload(store, account.id, 'customers', customer._id)).sync.state, 'synced');
+      assert.equal(emulator.admin.records('Customer').length, 1);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('under random drops, 5xx and conflicts every order ends synced exactly once', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'sales-orders'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+      const orders = [];
+      for (let i = 0; i < 5; i++) {
+        orders.push(
+          await createMarked(store, account.id, 'sales-orders', salesOrderInput(customer._id, product._id)),
+        );
+      }
+      emulator.admin.setFaults({
+        seed: 4,
+        commitThenDrop: { rate: 0.3 },
+        serverErrors: { rate: 0.15, status: 503 },
+        conflicts: { rate: 0.15 },
+        target: { entity: 'SalesOrder' },
+      });
+
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary));
+      assert.equal(emulator.admin.records('SalesOrder').length, orders.length, 'no duplicate document');
+      for (const order of orders) {
+        assert.equal(byExternalRef(emulator, 'SalesOrder', 'ExternalRef', order.externalRef).length, 1);
+        assert.equal((await reload(store, account.id, 'sales-orders', order._id)).sync.state, 'synced');
+      }
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { openSyncStack, type SyncStack } from '../../helpers/sync-env';
+import {
+  createMarked,
+  customerInput,
+  invoiceInput,
+  productInput,
+  reload,
+  salesOrderInput,
+} from '../../helpers/records';
+import { accountSnapshot, putCount } from '../../helpers/inspect';
+
+describe('push', () => {
+  let stack: SyncStack;
+  before(async () => {
+    stack = await openSyncStack('sync_push');
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  test('an incremental run pushes marked records only; a full run pushes all', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products'] } });
+    try {
+      const { store, account, emulator } = env;
+      const marked = await createMarked(store, account.id, 'customers', customerInput());
+      const unmarked = await store.records.customers.create(account.id, customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+
+      const first = await env.runSync();
+      assert.equal(first.outcome, 'succeeded', JSON.stringify(first));
+      assert.equal(first.entities.customers?.counts.pushed, 1);
+      assert.equal(first.entities.products?.counts.pushed, 1);
+
+      const synced = await reload(store, account.id, 'customers', marked._id);
+      assert.equal(synced.sync.state, 'synced');
+      assert.ok(synced.sync.externalId, 'External ID set');
+      assert.ok(synced.sync.acumaticaId);
+      const inAcumatica = emulator.admin.records('Customer');
+      assert.equal(inAcumatica.length, 1);
+      assert.equal(inAcumatica[0]?.values.CustomerID, synced.sync.externalId);
+      assert.equal((await reload(store, account.id, 'customers', unmarked._id)).sync.state, 'none');
+      assert.equal((await reload(store, account.id, 'products', product._id)).sync.state, 'synced');
+
+      const full = await env.runSync({ full: true });
+      assert.equal(full.outcome, 'succeeded', JSON.stringify(full));
+      assert.equal(full.entities.customers?.counts.pushed, 1, 'the unmarked customer goes out on a full run');
+      // Unchanged twice: the full pull reads the synced customer back (our own push, no echo) and the push skips it.
+      assert.equal(full.entities.customers?.counts.unchanged, 2);
+      assert.equal(full.entities.customers?.counts.pulled, 0, 'no echo of our own push');
+      assert.equal(emulator.admin.records('Customer').length, 2);
+      assert.equal((await reload(store, account.id, 'customers', unmarked._id)).sync.state, 'synced');
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('a 422 fails the record with a note naming the field; the run goes on; failed stays failed until re-marked', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'sales-orders'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+      const bad = await createMarked(
+        store,
+        account.id,
+        'sales-orders',
+        salesOrderInput(customer._id, product._id, {
+          lines: [{ sku: 'NO-SUCH-ITEM', quantity: 1, unitPrice: 5 }],
+        }),
+      );
+      const good = await createMarked(
+        store,
+        account.id,
+        'sales-orders',
+        salesOrderInput(customer._id, product._id),
+      );
+
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'partial');
+      assert.equal(summary.entities['sales-orders']?.counts.failed, 1);
+      assert.equal(summary.entities['sales-orders']?.counts.pushed, 1);
+      const failed = await reload(store, account.id, 'sales-orders', bad._id);
+      assert.equal(failed.sync.state, 'failed');
+      assert.match(failed.sync.lastError?.message ?? '', /InventoryID/);
+      assert.match(failed.notes.at(-1)?.text ?? '', /InventoryID.*cannot be found/);
+      assert.equal(failed.sync.externalId, undefined);
+      const listed = summary.failures.find((f) => f.recordId === bad._id);
+      assert.match(listed?.message ?? '', /InventoryID/);
+      const ok = await reload(store, account.id, 'sales-orders', good._id);
+      assert.equal(ok.sync.state, 'synced');
+      assert.match(ok.sync.externalId ?? '', /^SO\/SO\d+$/);
+      assert.equal(emulator.admin.records('SalesOrder').length, 1);
+
+      emulator.admin.resetCounters();
+      const again = await env.runSync();
+      assert.equal(putCount(emulator, 'SalesOrder'), 0, 'a failed record is not retried until re-marked');
+      assert.equal((await reload(store, account.id, 'sales-orders', bad._id)).sync.state, 'failed');
+      assert.equal(again.entities['sales-orders']?.counts.failed, 0);
+
+      await store.records['sales-orders'].markForExport(account.id, { ids: [bad._id] });
+      const remarked = await env.runSync();
+      assert.equal(putCount(emulator, 'SalesOrder'), 1, 're-marked: tried again');
+      assert.equal(remarked.entities['sales-orders']?.counts.failed, 1);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('dependencies not in Acumatica are pushed first (cascade)', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'invoices'] } });
+    try {
+      const { store, account, emulator } = env;
+      // Neither the customer nor the product is marked: only the invoice is.
+      const customer = await store.records.customers.create(account.id, customerInput());
+      const product = await store.records.products.create(account.id, productInput());
+      const invoice = await createMarked(
+        store,
+        account.id,
+        'invoices',
+        invoiceInput(customer._id, product._id),
+      );
+
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.failures));
+      const c = await reload(store, account.id, 'customers', customer._id);
+      const p = await reload(store, account.id, 'products', product._id);
+      const i = await reload(store, account.id, 'invoices', invoice._id);
+      assert.equal(c.sync.state, 'synced');
+      assert.equal(p.sync.state, 'synced');
+      assert.equal(i.sync.state, 'synced');
+      const [acuInvoice] = emulator.admin.records('Invoice');
+      assert.equal(acuInvoice?.values.Customer, c.sync.externalId);
+      assert.equal(acuInvoice?.details.Details?.[0]?.values.InventoryID, p.sync.externalId);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('a dependency that cannot be pushed fails the record with a note naming it', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'invoices'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await store.records.customers.create(
+        account.id,
+        customerInput({ name: 'Acme Dental' }),
+      );
+      const product = await createMarked(store, account.id, 'products', productInput());
+      const invoice = await createMarked(
+        store,
+        account.id,
+        'invoices',
+        invoiceInput(customer._id, product._id),
+      );
+      emulator.admin.setFaults({
+        serverErrors: { rate: 1, status: 422 },
+        target: { entity: 'Customer', method: 'PUT' },
+      });
+
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'partial');
+      const i = await reload(store, account.id, 'invoices', invoice._id);
+      assert.equal(i.sync.state, 'failed');
+      assert.match(
+        i.notes.at(-1)?.text ?? '',
+        new RegExp(`Customer ${customer._id} \\(Acme Dental\\) could not be pushed`),
+      );
+      assert.equal((await reload(store, account.id, 'customers', customer._id)).sync.state, 'failed');
+      assert.equal(emulator.admin.records('Invoice').length, 0);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('a re-run with nothing changed sends no PUT and writes nothing', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'sales-orders'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+      await createMarked(store, account.id, 'sales-orders', salesOrderInput(customer._id, product._id));
+      const first = await env.runSync();
+      assert.equal(first.outcome, 'succeeded', JSON.stringify(first.failures));
+
+      const before = await accountSnapshot(env.db, account.id);
+      emulator.admin.resetCounters();
+      const incremental = await env.runSync();
+      const full = await env.runSync({ full: true });
+      const counters = emulator.admin.counters();
+      assert.deepEqual(
+        Object.keys(counters).filter((k) => k.startsWith('PUT ')),
+        [],
+        `no PUT expected, got ${JSON.stringify(counters)}`,
+      );
+      assert.deepEqual(await accountSnapshot(env.db, account.id), before, 'no record was written');
+      assert.equal(incremental.totals.pushed + incremental.totals.pulled, 0);
+      assert.equal(full.totals.pushed + full.totals.pulled, 0);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('invoices take the integration date when the account says so', async () => {
+    const env = await stack.setup({
+      settings: { entityTypes: ['customers', 'products', 'invoices'], useIntegrationDateForInvoices: true },
+    });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+      await createMarked(
+        store,
+        account.id,
+        'invoices',
+        invoiceInput(customer._id, product._id, { invoiceDate: '2020-01-15' }),
+      );
+      const before = new Date().toISOString().slice(0, 10);
+      const summary = await env.runSync();
+      const after = new Date().toISOString().slice(0, 10);
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.failures));
+      const date = String(emulator.admin.records('Invoice')[0]?.values.Date ?? '').slice(0, 10);
+      assert.ok(date === before || date === after, `invoice date ${date} is the run's date, not 2020-01-15`);
+    } finally {
+      await env.close();
+    }
+  });
+});

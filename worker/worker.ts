@@ -1,0 +1,105 @@
+/**
+ * The worker's two Temporal workers, buildable from tests: the sync task queue (workflows + MongoDB-only
+ * activities) and the Acumatica task queue (HTTP activities, rate limited by the Temporal server for
+ * every worker together, with bounded concurrency per process).
+ */
+import type { Client } from '@temporalio/client';
+import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createAcumaticaActivities } from '../activities/acumatica-activities';
+import type { AcumaticaClientRegistry } from '../activities/client-registry';
+import { createStoreActivities } from '../activities/store-activities';
+import type { Config } from '../core/config';
+import type { Store } from '../store';
+import { RunLocks } from '../store/run-locks';
+import type { Db } from 'mongodb';
+
+export type WorkerConfig = Pick<
+  Config,
+  | 'TEMPORAL_NAMESPACE'
+  | 'TEMPORAL_TASK_QUEUE'
+  | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
+  | 'ACUMATICA_ACTIVITIES_PER_SECOND'
+  | 'ACUMATICA_MAX_CONCURRENT_ACTIVITIES'
+  | 'SYNC_PAGE_SIZE'
+  | 'SYNC_CONTINUE_AS_NEW_EVENTS'
+>;
+
+export interface SyncWorkerDeps {
+  connection: NativeConnection;
+  /** A Temporal client: the plan activity asks it whether a run lock's holder still runs. */
+  client: Pick<Client, 'workflow'>;
+  db: Db;
+  store: Store;
+  clients: AcumaticaClientRegistry;
+  config: WorkerConfig;
+  logger: Logger;
+  /** A prebuilt bundle (tests build one per process); without it the workflows are bundled here. */
+  workflowBundle?: WorkflowBundle;
+}
+
+export interface SyncWorkers {
+  sync: Worker;
+  acumatica: Worker;
+  /** Runs both until shutdown; if one stops with an error, the other is shut down and the error thrown. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/** Builds the sync and Acumatica workers over injected connections and repositories. */
+export async function createSyncWorkers(deps: SyncWorkerDeps): Promise<SyncWorkers> {
+  const { config, logger } = deps;
+  const storeActivities = createStoreActivities({
+    store: deps.store,
+    runLocks: new RunLocks(deps.db),
+    temporal: deps.client,
+    config,
+    logger: logger.child({ queue: 'sync' }),
+  });
+  const acumaticaActivities = createAcumaticaActivities({
+    store: deps.store,
+    clients: deps.clients,
+    logger: logger.child({ queue: 'acumatica' }),
+  });
+
+  const sync = await Worker.create({
+    connection: deps.connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(deps.workflowBundle
+      ? { workflowBundle: deps.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities: storeActivities,
+  });
+  const acumatica = await Worker.create({
+    connection: deps.connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_ACUMATICA_TASK_QUEUE,
+    activities: acumaticaActivities,
+    // Enforced by the server across all workers: together they stay inside the Acumatica licence.
+    maxTaskQueueActivitiesPerSecond: config.ACUMATICA_ACTIVITIES_PER_SECOND,
+    maxConcurrentActivityTaskExecutions: config.ACUMATICA_MAX_CONCURRENT_ACTIVITIES,
+  });
+
+  const shutdown = () => {
+    for (const w of [sync, acumatica]) {
+      if (w.getState() === 'RUNNING') w.shutdown();
+    }
+  };
+  return {
+    sync,
+    acumatica,
+    shutdown,
+    async run() {
+      const runs = [sync.run(), acumatica.run()];
+      try {
+        await Promise.race(runs);
+      } finally {
+        shutdown();
+        await Promise.allSettled(runs);
+      }
+      // Surface the first failure (if any) once both have stopped.
+      await Promise.all(runs);
+    },
+  };
+}
