@@ -24,7 +24,10 @@ export interface ClientRegistryOptions {
   accounts: Pick<AccountRepository, 'getConnectionWithSecrets' | 'get'>;
   box: SecretBox;
   logger: Logger;
-  /** Client-side pacing per account (shared by all of the account's requests in this process). */
+  /**
+   * Default client-side pacing per account (shared by all of the account's requests in this process);
+   * an account's connection may set its own licence budget.
+   */
   limits: LimiterSettings;
   /** Per-request timeout (default: the client's, 10 minutes: Acumatica delays instead of refusing). */
   timeoutMs?: number;
@@ -33,6 +36,11 @@ export interface ClientRegistryOptions {
 interface Entry {
   fingerprint: string;
   client: AcumaticaClient;
+}
+
+interface Loaded {
+  settings: ConnectionSettings;
+  limits: LimiterSettings;
 }
 
 /** Builds, caches and closes the Acumatica clients of the accounts this worker serves. */
@@ -85,8 +93,8 @@ export class AcumaticaClientRegistry {
   }
 
   private async resolve(accountId: string): Promise<AcumaticaClient> {
-    const settings = await this.load(accountId);
-    const fingerprint = fingerprintOf(settings);
+    const loaded = await this.load(accountId);
+    const fingerprint = fingerprintOf(loaded);
     const existing = this.entries.get(accountId);
     if (existing?.fingerprint === fingerprint) return existing.client;
     if (existing) {
@@ -94,12 +102,12 @@ export class AcumaticaClientRegistry {
       // The old session is signed out in the background; requests still running on it finish first.
       void existing.client.close();
     }
-    const client = this.build(accountId, settings);
+    const client = this.build(accountId, loaded);
     this.entries.set(accountId, { fingerprint, client });
     return client;
   }
 
-  private async load(accountId: string): Promise<ConnectionSettings> {
+  private async load(accountId: string): Promise<Loaded> {
     let stored: ConnectionWithSecrets | null;
     try {
       stored = await this.options.accounts.getConnectionWithSecrets(accountId, this.options.box);
@@ -116,13 +124,21 @@ export class AcumaticaClientRegistry {
         throw new AccountMissingError(`Account ${accountId} does not exist`);
       throw new AccountConfigError(`Account ${accountId} has no Acumatica connection`);
     }
-    return connectionSettings(accountId, stored);
+    const { requestsPerMinute, maxConcurrentRequests } = stored.connection;
+    return {
+      settings: connectionSettings(accountId, stored),
+      limits: {
+        ...this.options.limits,
+        ...(requestsPerMinute ? { requestsPerMinute } : {}),
+        ...(maxConcurrentRequests ? { maxConcurrent: maxConcurrentRequests } : {}),
+      },
+    };
   }
 
-  private build(accountId: string, settings: ConnectionSettings): AcumaticaClient {
+  private build(accountId: string, { settings, limits }: Loaded): AcumaticaClient {
     return new AcumaticaClient(settings, {
       logger: this.options.logger.child({ accountId }),
-      limiter: this.limiters.get(accountId, this.options.limits),
+      limiter: this.limiters.get(accountId, limits),
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
     });
   }
@@ -161,6 +177,6 @@ function connectionSettings(accountId: string, stored: ConnectionWithSecrets): C
 }
 
 /** A digest of everything a client is built from; secrets only ever enter the hash, never a string we keep. */
-function fingerprintOf(settings: ConnectionSettings): string {
-  return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
+function fingerprintOf(loaded: Loaded): string {
+  return createHash('sha256').update(JSON.stringify(loaded)).digest('hex');
 }

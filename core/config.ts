@@ -43,6 +43,10 @@ export const configSchema = z
     /** Activities per second over the Acumatica task queue, enforced by the Temporal server for all workers. */
     ACUMATICA_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(20),
     ACUMATICA_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(8),
+    /** Default licence budget of one account (its connection may set its own): requests per minute... */
+    ACUMATICA_REQUESTS_PER_MINUTE: positiveInt.default(90),
+    /** ...and requests in flight at once. */
+    ACUMATICA_MAX_CONCURRENT_REQUESTS: positiveInt.default(4),
     /** History length at which an entity child continues as new. */
     SYNC_CONTINUE_AS_NEW_EVENTS: positiveInt.default(2000),
     SYNC_PAGE_SIZE: positiveInt.max(1000).default(200),

@@ -108,6 +108,13 @@ const connectionFields = z
       .regex(/^[A-Za-z0-9_]{1,64}$/, { error: 'must be an endpoint name such as Default' }),
     branch: z.string().trim().min(1).max(30).optional(),
     authMode: z.enum(AUTH_MODES, { error: 'must be oauth or cookie' }),
+    /**
+     * The licence budget this account may use (Acumatica's "API requests per minute" and "concurrent API
+     * requests", minus what other integrations of the instance need); the client paces itself inside it.
+     * Unset: the worker's defaults (ACUMATICA_REQUESTS_PER_MINUTE, ACUMATICA_MAX_CONCURRENT_ACTIVITIES).
+     */
+    requestsPerMinute: z.number().int().min(1).max(100_000).optional(),
+    maxConcurrentRequests: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 
@@ -138,6 +145,8 @@ export const connectionPatch = connectionFields
   .extend({
     clientId: connectionFields.shape.clientId.nullable(),
     branch: connectionFields.shape.branch.nullable(),
+    requestsPerMinute: connectionFields.shape.requestsPerMinute.nullable(),
+    maxConcurrentRequests: connectionFields.shape.maxConcurrentRequests.nullable(),
     restPassword: secret,
     clientSecret: secret.nullable(),
   })

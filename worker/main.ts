@@ -12,9 +12,6 @@ import { createLogger, type Logger } from '../core/logger';
 import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox } from '../store';
 import { createSyncWorkers } from './worker';
 
-/** Requests per minute one account's clients may start from this process (Acumatica's common tier is ~100). */
-const ACUMATICA_REQUESTS_PER_MINUTE = 90;
-
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
   DEBUG: 'debug',
@@ -48,8 +45,8 @@ async function main(): Promise<void> {
     box: new SecretBox([parseMasterKey(config.MASTER_KEY)]),
     logger,
     limits: {
-      requestsPerMinute: ACUMATICA_REQUESTS_PER_MINUTE,
-      maxConcurrent: config.ACUMATICA_MAX_CONCURRENT_ACTIVITIES,
+      requestsPerMinute: config.ACUMATICA_REQUESTS_PER_MINUTE,
+      maxConcurrent: config.ACUMATICA_MAX_CONCURRENT_REQUESTS,
     },
   });
 

@@ -42,6 +42,8 @@ export const connectionView = z
     endpointName: z.string(),
     branch: z.string().optional(),
     authMode: z.enum(AUTH_MODES),
+    requestsPerMinute: z.number().int().optional(),
+    maxConcurrentRequests: z.number().int().optional(),
     /** Secrets are write-only: only whether they are set is shown. */
     hasRestPassword: z.boolean(),
     hasClientSecret: z.boolean(),
@@ -80,6 +82,8 @@ export function toAccountView(account: Account): AccountView {
           endpointName: c.endpointName,
           ...(c.branch ? { branch: c.branch } : {}),
           authMode: c.authMode,
+          ...(c.requestsPerMinute ? { requestsPerMinute: c.requestsPerMinute } : {}),
+          ...(c.maxConcurrentRequests ? { maxConcurrentRequests: c.maxConcurrentRequests } : {}),
           hasRestPassword: c.hasRestPassword,
           hasClientSecret: c.hasClientSecret,
         }

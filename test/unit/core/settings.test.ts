@@ -129,6 +129,31 @@ describe('Acumatica connection', () => {
     assert.equal(JSON.stringify(connection).includes('s3cret'), false);
   });
 
+  it('keeps an optional licence budget and rejects a bad one naming the field', () => {
+    const { connection } = resolveConnection(undefined, {
+      ...valid,
+      requestsPerMinute: 300,
+      maxConcurrentRequests: 6,
+    });
+    assert.equal(connection.requestsPerMinute, 300);
+    assert.equal(connection.maxConcurrentRequests, 6);
+    rejects(() => resolveConnection(undefined, { ...valid, requestsPerMinute: 0 }), 'requestsPerMinute', '');
+    rejects(
+      () => resolveConnection(undefined, { ...valid, maxConcurrentRequests: 1.5 }),
+      'maxConcurrentRequests',
+      '',
+    );
+    const cleared = resolveConnection(
+      { connection, secrets: { restPassword: true, clientSecret: true } },
+      { requestsPerMinute: null },
+    );
+    assert.equal(
+      cleared.connection.requestsPerMinute,
+      undefined,
+      'null clears it back to the worker default',
+    );
+  });
+
   it('rejects bad values naming the field', () => {
     rejects(() => resolveConnection(undefined, { ...valid, url: 'ftp://x' }), 'url', 'http or https');
     rejects(() => resolveConnection(undefined, { ...valid, url: 'not a url' }), 'url', 'http or https');
