@@ -6,7 +6,7 @@ import { datetimeOffset, filter, type AcumaticaClient, type AcumaticaRecord } fr
 import type { PullContext, PullIds, PullResult, PulledFields } from '../acumatica/mappers';
 import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
 import type { PageResult } from '../core/runs';
-import type { RecordRepositories, RecordRepository } from '../store/records';
+import { matchPulled, type RecordRepositories, type RecordRepository } from '../store/records';
 import type { PullPageInput } from './types';
 import { customerHasGeo, fieldsHash, mapperFor, recordName, type AnyMapper, type AnyRecord } from './mapping';
 import type { PageTally } from './page-tally';
@@ -82,6 +82,13 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     ...mapped.filter((m) => hasUnresolved(m.result)),
   ];
 
+  // One lookup of our matching records for the whole page (not three per record).
+  const repo = args.records[input.entity] as unknown as RecordRepository<EntityType>;
+  const candidates = await repo.findPulledMatches(
+    input.accountId,
+    ordered.flatMap(({ result }) => (result.kind === 'record' ? [identity(input.entity, result)] : [])),
+  );
+
   for (let i = args.startAt; i < ordered.length; i++) {
     // Stop between records once the run is cancelled (the HTTP calls themselves abort on the signal).
     args.signal.throwIfAborted();
@@ -100,40 +107,49 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     } else if (result.kind === 'skip') {
       tally.count('unchanged');
     } else {
-      await applyOne(args, mapper, result);
+      await applyOne(args, result, matchPulled(candidates, identity(input.entity, result)));
     }
     args.progress(i + 1);
   }
   return tally.result(next);
 }
 
+type PulledRecordResult = Extract<PullResult<EntityType>, { kind: 'record' }>;
+
+/** How a pulled record is matched to ours: Acumatica id (or a stand-in from its key), key, external ref. */
+function identity(entity: EntityType, result: PulledRecordResult) {
+  const externalRef = (result.fields as { externalRef?: string }).externalRef;
+  return {
+    acumaticaId: result.acumaticaId ?? `${ENTITIES[entity].acumaticaEntity}:${result.key}`,
+    externalId: result.key,
+    ...(externalRef ? { externalRef } : {}),
+  };
+}
+
 async function applyOne(
   args: PullPageArgs,
-  mapper: AnyMapper,
-  result: Extract<PullResult<EntityType>, { kind: 'record' }>,
+  result: PulledRecordResult,
+  existing: AnyRecord | null,
 ): Promise<void> {
   const { input, tally } = args;
   const repo = args.records[input.entity] as unknown as RecordRepository<EntityType>;
   const label = recordName(result.fields) || result.key;
-  const acumaticaId = result.acumaticaId ?? `${ENTITIES[input.entity].acumaticaEntity}:${result.key}`;
-  const externalRef = (result.fields as { externalRef?: string }).externalRef;
+  const id = identity(input.entity, result);
   try {
     // Create-only defaults (e.g. the new-customer type) must never overwrite an existing record.
-    const existing =
-      (await repo.findByAcumaticaId(input.accountId, acumaticaId)) ??
-      (await repo.findByExternalId(input.accountId, result.key)) ??
-      (externalRef ? await repo.findByExternalRef(input.accountId, externalRef) : null);
     const fields = (
       existing ? result.fields : { ...result.createDefaults, ...result.fields }
     ) as PulledFields<EntityType>;
-    const applied = await repo.applyPulled(input.accountId, {
-      acumaticaId,
-      externalId: result.key,
-      acumaticaModifiedAt: result.modifiedAt ? new Date(result.modifiedAt) : args.now,
-      hash: fieldsHash(input.entity, result.fields, input.settings),
-      fields: fields as never,
-      ...(externalRef ? { externalRef } : {}),
-    });
+    const applied = await repo.applyPulled(
+      input.accountId,
+      {
+        ...id,
+        acumaticaModifiedAt: result.modifiedAt ? new Date(result.modifiedAt) : args.now,
+        hash: fieldsHash(input.entity, result.fields, input.settings),
+        fields: fields as never,
+      },
+      existing as never,
+    );
     tally.modified(result.modifiedAt);
     if (applied.outcome === 'unchanged') {
       tally.count('unchanged');
@@ -141,11 +157,9 @@ async function applyOne(
     }
     tally.count('pulled');
     if (input.entity === 'customers') {
-      const stored =
-        applied.outcome === 'created'
-          ? fields
-          : ((await repo.get(input.accountId, applied.id)) as AnyRecord | null);
-      if (stored && !customerHasGeo(stored as never)) tally.missingGeo(applied.id);
+      // What is stored now: the pulled fields over what we had (a pull writes only the fields it maps).
+      const stored = { ...(existing ?? {}), ...fields };
+      if (!customerHasGeo(stored as never)) tally.missingGeo(applied.id);
     }
   } catch (err) {
     if (!(err instanceof Error) || !RECORD_ERRORS.has(err.name)) throw err;

@@ -165,9 +165,14 @@ export class RecordRepository<T extends EntityType> {
     return doc;
   }
 
-  /** The record, or null when it does not exist in this account. */
+  /**
+   * The record, or null when it does not exist in this account. Looked up by `_id` alone and checked for
+   * the account afterwards: FerretDB serves only a bare `{_id}` filter from its primary key and scans the
+   * collection for any other filter (MongoDB is fast either way).
+   */
   async get(accountId: string, id: string): Promise<Doc<T> | null> {
-    return (await this.collection.findOne(this.scope(accountId, id))) as Doc<T> | null;
+    const doc = (await this.collection.findOne({ _id: id } as Filter<Stored>)) as Doc<T> | null;
+    return doc?.accountId === accountId ? doc : null;
   }
 
   /** The records with these ids that exist in this account (missing ids are skipped). */
@@ -415,9 +420,15 @@ export class RecordRepository<T extends EntityType> {
    * edit racing the pull is never silently lost.
    * @throws ValidationError when the mapped fields are invalid
    */
-  async applyPulled(accountId: string, pulled: PulledRecord<T>): Promise<PullResult> {
+  async applyPulled(
+    accountId: string,
+    pulled: PulledRecord<T>,
+    /** Our matching record when the caller already looked it up for a whole page (null: none). */
+    known?: Doc<T> | null,
+  ): Promise<PullResult> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.findPulledMatch(accountId, pulled);
+      const existing =
+        attempt === 0 && known !== undefined ? known : await this.findPulledMatch(accountId, pulled);
       if (!existing) {
         const created = await this.insertPulled(accountId, pulled);
         if (created) return { outcome: 'created', id: created };
@@ -461,6 +472,28 @@ export class RecordRepository<T extends EntityType> {
     throw new ConcurrentUpdateError(
       `${ENTITIES[this.type].label} ${pulled.externalId} kept changing during the pull`,
     );
+  }
+
+  /**
+   * Our records matching a page of pulled records, in one query: by Acumatica id, Acumatica key or external
+   * ref. Use {@link matchPulled} to pick each pulled record's match from the result.
+   */
+  async findPulledMatches(
+    accountId: string,
+    page: readonly Pick<PulledRecord<T>, 'acumaticaId' | 'externalId' | 'externalRef'>[],
+  ): Promise<Doc<T>[]> {
+    if (page.length === 0) return [];
+    const refs = page.flatMap((p) => (p.externalRef ? [p.externalRef] : []));
+    return (await this.collection
+      .find({
+        accountId,
+        $or: [
+          { 'sync.acumaticaId': { $in: page.map((p) => p.acumaticaId) } },
+          { 'sync.externalId': { $in: page.map((p) => p.externalId) } },
+          ...(refs.length > 0 ? [{ externalRef: { $in: refs } }] : []),
+        ],
+      } as Filter<Stored>)
+      .toArray()) as unknown as Doc<T>[];
   }
 
   private async findPulledMatch(accountId: string, pulled: PulledRecord<T>): Promise<Doc<T> | null> {
@@ -625,4 +658,20 @@ export function createRecordRepositories(db: Db, options: RecordRepositoryOption
     'purchase-orders': build('purchase-orders'),
     invoices: build('invoices'),
   };
+}
+
+/**
+ * The match of one pulled record among {@link RecordRepository.findPulledMatches}'s result, with the same
+ * precedence as a single lookup: Acumatica id, then Acumatica key, then external ref.
+ */
+export function matchPulled<D extends RecordBase>(
+  candidates: readonly D[],
+  pulled: { acumaticaId: string; externalId: string; externalRef?: string | undefined },
+): D | null {
+  return (
+    candidates.find((c) => c.sync.acumaticaId === pulled.acumaticaId) ??
+    candidates.find((c) => c.sync.externalId === pulled.externalId) ??
+    (pulled.externalRef ? candidates.find((c) => c.externalRef === pulled.externalRef) : undefined) ??
+    null
+  );
 }
