@@ -7,8 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../core/config';
 import { ENTITIES, ENTITY_TYPES, type EntityType } from '../core/entities';
-import { FAILURE_TYPES, type RunPlan, type RunSettings, type RunSummary } from '../core/runs';
-import type { RunSummary as StoredRunSummary } from '../core/run-summary';
+import { FAILURE_TYPES, type RunPlan, type RunSettings } from '../core/runs';
 import type { AccountSettings } from '../core/settings';
 import type { Store } from '../store';
 import { temporalHolderCheck, type HolderCheck, type RunLocks } from '../store/run-locks';
@@ -131,10 +130,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       const accountId = summary.accountId;
       const log = deps.logger.child({ accountId, workflowId: input.workflowId });
       if (await deps.store.accounts.get(accountId)) {
-        await deps.store.notifications.recordRunSummary(
-          accountId,
-          toStoredSummary(input.workflowId, summary),
-        );
+        await deps.store.notifications.recordRunSummary(accountId, input.workflowId, summary);
         if (summary.full && summary.outcome !== 'failed' && summary.outcome !== 'cancelled') {
           await deps.store.accounts.clearFullSyncFlag(accountId, new Date(summary.startedAt));
         }
@@ -180,48 +176,4 @@ export function pullSince(
   const fromWatermark =
     input.full || input.watermark === null ? windowStart : input.watermark.getTime() - PULL_OVERLAP_MS;
   return new Date(Math.max(windowStart, fromWatermark)).toISOString();
-}
-
-const STORED_OUTCOME: Record<RunSummary['outcome'], StoredRunSummary['outcome']> = {
-  succeeded: 'completed',
-  partial: 'completed',
-  skipped: 'completed',
-  failed: 'failed',
-  cancelled: 'canceled',
-};
-
-/**
- * The notification store's summary shape, keeping everything the run summary says (exact outcome,
- * totals, customers missing coordinates, stop message) alongside the fields it knows.
- */
-function toStoredSummary(workflowId: string, summary: RunSummary): StoredRunSummary {
-  const stored: StoredRunSummary & Record<string, unknown> = {
-    workflowId,
-    runId: summary.runId,
-    trigger: summary.trigger === 'demo' ? 'manual' : summary.trigger,
-    full: summary.full,
-    outcome: STORED_OUTCOME[summary.outcome],
-    startedAt: summary.startedAt,
-    finishedAt: summary.finishedAt,
-    durationMs: summary.durationMs,
-    entities: (
-      Object.entries(summary.entities) as [EntityType, NonNullable<RunSummary['entities'][EntityType]>][]
-    ).map(([entity, r]) => ({
-      entity,
-      ...r.counts,
-      status: r.status,
-      ...(r.error ? { error: r.error } : {}),
-    })),
-    failures: summary.failures.map((f) => ({
-      entity: f.entity,
-      recordId: f.recordId,
-      message: f.message,
-      label: f.label,
-    })),
-    result: summary.outcome,
-    totals: summary.totals,
-    customersMissingGeo: summary.customersMissingGeo,
-    ...(summary.message ? { message: summary.message } : {}),
-  };
-  return stored;
 }

@@ -3,7 +3,7 @@
  * Writing a run's summary is idempotent: a retried finish activity stores it once.
  */
 import type { Collection, Db, Filter } from 'mongodb';
-import type { RunSummary } from '../core/run-summary';
+import type { RunSummary } from '../core/runs';
 import { COLLECTIONS } from './db';
 import { derivedId } from './ids';
 import type { Page } from './records';
@@ -13,6 +13,8 @@ export interface Notification {
   accountId: string;
   kind: 'run-summary';
   title: string;
+  /** The run's workflow id: the sync log in Temporal has the rest of the run's story. */
+  workflowId: string;
   summary: RunSummary;
   read: boolean;
   readAt?: Date;
@@ -42,11 +44,11 @@ function decodeCursor(cursor: string): [Date, string] | null {
   return null;
 }
 
-/** A one-line title such as "Full sync completed: 12 pushed, 30 pulled, 1 failed". */
+/** A one-line title such as "Full sync succeeded: 12 pushed, 30 pulled, 1 failed". */
 export function summaryTitle(summary: RunSummary): string {
-  const total = (key: 'pushed' | 'pulled' | 'failed') => summary.entities.reduce((n, e) => n + e[key], 0);
+  const { pushed, pulled, failed } = summary.totals;
   const kind = summary.full ? 'Full sync' : 'Sync';
-  return `${kind} ${summary.outcome}: ${total('pushed')} pushed, ${total('pulled')} pulled, ${total('failed')} failed`;
+  return `${kind} ${summary.outcome}: ${pushed} pushed, ${pulled} pulled, ${failed} failed`;
 }
 
 export class NotificationRepository {
@@ -63,13 +65,14 @@ export class NotificationRepository {
    * the account, workflow id and run id, and a second call changes nothing.
    * @returns the notification id
    */
-  async recordRunSummary(accountId: string, summary: RunSummary): Promise<string> {
-    const id = derivedId('ntf', accountId, summary.workflowId, summary.runId);
+  async recordRunSummary(accountId: string, workflowId: string, summary: RunSummary): Promise<string> {
+    const id = derivedId('ntf', accountId, workflowId, summary.runId);
     const doc: Notification = {
       _id: id,
       accountId,
       kind: 'run-summary',
       title: summaryTitle(summary),
+      workflowId,
       summary,
       read: false,
       createdAt: this.now(),

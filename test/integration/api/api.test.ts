@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { ENTITY_TYPES } from '../../../core/entities';
 import { accountBody, admin, bearer, createAccount, setupApi, type ApiTestEnv } from './helpers';
+import { sampleSummary } from '../../helpers/summaries';
 
 let env: ApiTestEnv;
 before(async () => {
@@ -448,20 +449,15 @@ describe('records', () => {
 describe('notifications', () => {
   it('lists run summaries newest first and marks one read', async () => {
     const a = await createAccount(env.app);
-    const summary = (n: number) => ({
-      workflowId: `sync/${a.id}/manual-${n}`,
-      runId: `run-${n}`,
-      trigger: 'manual' as const,
-      full: false,
-      outcome: 'completed' as const,
-      startedAt: new Date(2026, 0, n).toISOString(),
-      finishedAt: new Date(2026, 0, n).toISOString(),
-      durationMs: 1000,
-      entities: [{ entity: 'customers' as const, pushed: n, pulled: 0, unchanged: 0, failed: 0 }],
-      failures: [],
-    });
-    await env.store.notifications.recordRunSummary(a.id, summary(1));
-    await env.store.notifications.recordRunSummary(a.id, summary(2));
+    const summary = (n: number) =>
+      sampleSummary({
+        accountId: a.id,
+        runId: `run-${n}`,
+        pushed: n,
+        startedAt: new Date(2026, 0, n).toISOString(),
+      });
+    await env.store.notifications.recordRunSummary(a.id, `sync/${a.id}/manual-1`, summary(1));
+    await env.store.notifications.recordRunSummary(a.id, `sync/${a.id}/manual-2`, summary(2));
     const list = await inject({
       method: 'GET',
       url: `/accounts/${a.id}/notifications`,

@@ -6,6 +6,7 @@ import { COLLECTIONS, recordCollectionName } from '../../../store/db';
 import type { Store } from '../../../store/index';
 import { SecretBox, SecretDecryptionError } from '../../../store/secrets';
 import { openTestDb, type TestDb } from './helpers';
+import { sampleSummary } from '../../helpers/summaries';
 
 let env: TestDb;
 let store: Store;
@@ -147,18 +148,11 @@ describe('accounts', () => {
     const customer = await store.records.customers.create(account.id, { name: 'C' });
     const kept = await store.records.customers.create(keep.id, { name: 'K' });
     await store.watermarks.advance(account.id, 'customers', new Date());
-    await store.notifications.recordRunSummary(account.id, {
-      workflowId: 'sync/x',
-      runId: 'r',
-      trigger: 'manual',
-      full: false,
-      outcome: 'completed',
-      startedAt: '2024-01-01T00:00:00Z',
-      finishedAt: '2024-01-01T00:01:00Z',
-      durationMs: 60000,
-      entities: [],
-      failures: [],
-    });
+    await store.notifications.recordRunSummary(
+      account.id,
+      'sync/x',
+      sampleSummary({ accountId: account.id, runId: 'r' }),
+    );
     assert.equal(await store.accounts.delete(account.id), true);
     assert.equal(await store.accounts.get(account.id), null);
     assert.equal(await store.accounts.authenticate(apiKey), null);

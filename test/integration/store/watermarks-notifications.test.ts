@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RunSummary } from '../../../core/run-summary';
+import { sampleSummary } from '../../helpers/summaries';
 import type { Store } from '../../../store/index';
 import { newId } from '../../../store/ids';
 import { openTestDb, type TestDb } from './helpers';
@@ -16,23 +16,6 @@ before(async () => {
 after(async () => {
   await env.close();
 });
-
-function summary(runId: string, failed = 0): RunSummary {
-  return {
-    workflowId: `sync/acc/${runId}`,
-    runId,
-    trigger: 'schedule',
-    full: false,
-    outcome: 'completed',
-    startedAt: '2024-04-01T00:00:00Z',
-    finishedAt: '2024-04-01T00:02:00Z',
-    durationMs: 120000,
-    entities: [{ entity: 'customers', pushed: 3, pulled: 2, unchanged: 10, failed }],
-    failures: failed
-      ? [{ entity: 'customers', recordId: 'cus_x', message: 'CustomerClass is required' }]
-      : [],
-  };
-}
 
 describe('watermarks', () => {
   it('advance monotonically per account and entity', async () => {
@@ -56,16 +39,25 @@ describe('watermarks', () => {
   });
 });
 
+const summary = (accountId: string, runId: string, failed: number) =>
+  sampleSummary({ accountId, runId, failed });
+
 describe('notifications', () => {
   it('store each run once, list newest first with paging, mark read', async () => {
     const accountId = newId('acc');
     const ids: string[] = [];
     for (let n = 0; n < 5; n++) {
       clock = new Date(Date.UTC(2024, 3, 1, n));
-      ids.push(await store.notifications.recordRunSummary(accountId, summary(`run-${n}`, n === 4 ? 1 : 0)));
+      ids.push(
+        await store.notifications.recordRunSummary(
+          accountId,
+          `sync/acc/run-${n}`,
+          summary(accountId, `run-${n}`, n === 4 ? 1 : 0),
+        ),
+      );
     }
     assert.equal(
-      await store.notifications.recordRunSummary(accountId, summary('run-4', 1)),
+      await store.notifications.recordRunSummary(accountId, 'sync/acc/run-4', summary(accountId, 'run-4', 1)),
       ids[4],
       'idempotent',
     );
@@ -76,7 +68,8 @@ describe('notifications', () => {
       first.items.map((n) => n.summary.runId),
       ['run-4', 'run-3'],
     );
-    assert.equal(first.items[0]?.title, 'Sync completed: 3 pushed, 2 pulled, 1 failed');
+    assert.equal(first.items[0]?.title, 'Sync partial: 3 pushed, 2 pulled, 1 failed');
+    assert.equal(first.items[0]?.workflowId, 'sync/acc/run-4');
     assert.ok(first.nextCursor);
     const second = await store.notifications.list(accountId, { limit: 10, after: first.nextCursor });
     assert.deepEqual(
