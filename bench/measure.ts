@@ -1,0 +1,111 @@
+/**
+ * Measuring one sync run: start it on the bench worker's task queue, wait for its summary, then read the
+ * workflow histories of the run and of its entity children (every continue-as-new run included).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { EntityType } from '../core/entities';
+import type { RunSummary, SyncRunInput } from '../core/runs';
+import type { syncAccount } from '../workflows';
+
+export interface RunMeasure {
+  workflowId: string;
+  summary: RunSummary;
+  wallSeconds: number;
+}
+
+/** Starts a run of `accountId` and waits for its summary. */
+export async function runSync(
+  temporal: Client,
+  taskQueue: string,
+  input: Omit<SyncRunInput, 'trigger'> & { trigger?: SyncRunInput['trigger'] },
+): Promise<RunMeasure> {
+  const workflowId = `sync/${input.accountId}/${randomUUID()}`;
+  const started = performance.now();
+  const handle = await temporal.workflow.start<typeof syncAccount>('syncAccount', {
+    taskQueue,
+    workflowId,
+    args: [{ trigger: 'manual', ...input }],
+  });
+  const summary = await handle.result();
+  return { workflowId, summary, wallSeconds: round((performance.now() - started) / 1000, 2) };
+}
+
+export interface HistoryStats {
+  /** Workflow executions (the run, its children and their continue-as-new runs). */
+  executions: number;
+  totalEvents: number;
+  largestHistory: number;
+}
+
+/**
+ * Sums the history lengths of the run and its children `<runId>/<entity>`, every continue-as-new run
+ * included. Visibility is eventually consistent: waits (with a deadline) until every run listed is closed.
+ */
+export async function historyStats(
+  temporal: Client,
+  workflowId: string,
+  entities: readonly EntityType[],
+): Promise<HistoryStats> {
+  const ids = [workflowId, ...entities.map((e) => `${workflowId}/${e}`)];
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const lengths: number[] = [];
+    let open = 0;
+    for (const id of ids) {
+      for await (const execution of temporal.workflow.list({ query: `WorkflowId = "${id}"` })) {
+        if (execution.status.name === 'RUNNING') open++;
+        lengths.push(execution.historyLength);
+      }
+    }
+    // The run itself must be listed and closed; children that never started are simply absent.
+    if ((open === 0 && lengths.length > 0) || Date.now() > deadline) {
+      return {
+        executions: lengths.length,
+        totalEvents: lengths.reduce((a, b) => a + b, 0),
+        largestHistory: Math.max(0, ...lengths),
+      };
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Emulator counters: the change between two snapshots. */
+export function counterDelta(
+  after: Record<string, number>,
+  before: Record<string, number>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const d = value - (before[key] ?? 0);
+    if (d !== 0) out[key] = d;
+  }
+  return out;
+}
+
+export function round(n: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** Requests against entity endpoints (auth and admin calls excluded) of a counter delta. */
+export function entityRequests(delta: Record<string, number>): {
+  total: number;
+  put: number;
+  get: number;
+  auth: number;
+} {
+  let put = 0;
+  let get = 0;
+  let auth = 0;
+  let total = 0;
+  for (const [key, value] of Object.entries(delta)) {
+    const [method, what] = key.split(' ');
+    if (what === undefined) continue;
+    total += value;
+    if (what.startsWith('auth/') || what.startsWith('identity/')) auth += value;
+    else if (method === 'PUT') put += value;
+    else if (method === 'GET') get += value;
+  }
+  return { total, put, get, auth };
+}

@@ -1,0 +1,262 @@
+/**
+ * The bench's private dev stack: FerretDB and a headless in-memory Temporal dev server on free ports, the
+ * Acumatica emulator in-process on a free port, the workflows bundled once to a file, and the worker as a
+ * child process (one per measurement, so its peak RSS belongs to that measurement alone).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DEFAULT_OAUTH_CLIENT, startEmulator, type RunningEmulator } from '../emulator';
+import {
+  connectMongo,
+  createStore,
+  ensureIndexes,
+  parseMasterKey,
+  SecretBox,
+  type MongoConnection,
+  type Store,
+} from '../store';
+import { DEV_MASTER_KEY } from '../core/config';
+import type { Account } from '../store/accounts';
+import { ensureTools, projectRoot } from '../scripts/tools';
+import { freePort, mongoUrl, startFerretDB, startTemporal, type ManagedProcess } from '../scripts/stack';
+import type { MongoCounters, ParentMessage, WorkerMessage } from './ipc';
+
+export interface Environment {
+  machine: { cores: number; cpu: string; memoryGiB: number };
+  versions: { node: string; temporal: string; ferretdb: string; temporalSdk: string };
+}
+
+export interface BenchStack {
+  env: Environment;
+  temporal: Client;
+  store: Store;
+  emulator: RunningEmulator;
+  mongo: MongoConnection;
+  /** Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001). */
+  createAccount(name: string): Promise<Account>;
+  startWorker(options: WorkerOptions): Promise<BenchWorker>;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Client-side limiter of the account (requests per minute). */
+  requestsPerMinute: number;
+  /** Concurrent Acumatica requests (limiter) and concurrent Acumatica activities. */
+  maxConcurrent: number;
+  pageSize: number;
+}
+
+export interface BenchWorker {
+  pid: number;
+  taskQueue: string;
+  counters(): Promise<MongoCounters>;
+  /** Peak resident set size so far (VmHWM), in bytes. */
+  peakRssBytes(): number;
+  stop(): Promise<void>;
+}
+
+const BOX = new SecretBox([parseMasterKey(DEV_MASTER_KEY)]);
+
+function toolVersion(binary: string): string {
+  const out = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  return `${out.stdout}`.split('\n')[0]?.trim() ?? 'unknown';
+}
+
+function environment(tools: { temporal: string; ferretdb: string }): Environment {
+  const sdk = JSON.parse(
+    readFileSync(join(projectRoot, 'node_modules/@temporalio/worker/package.json'), 'utf8'),
+  ) as { version: string };
+  return {
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    },
+    versions: {
+      node: process.versions.node,
+      temporal: toolVersion(tools.temporal),
+      ferretdb: toolVersion(tools.ferretdb).replace(/^Version:\s*/, ''),
+      temporalSdk: sdk.version,
+    },
+  };
+}
+
+/** Starts the private stack; `log` receives progress lines (stderr, so stdout stays machine-readable). */
+export async function startBenchStack(dir: string, log: (line: string) => void): Promise<BenchStack> {
+  mkdirSync(dir, { recursive: true });
+  const tools = await ensureTools(log);
+  const procs: ManagedProcess[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+    for (const p of procs.reverse()) await p.stop();
+  };
+  try {
+    const ferretPort = await freePort();
+    log(`starting FerretDB on ${ferretPort}`);
+    procs.push(
+      await startFerretDB({
+        binary: tools.ferretdb,
+        port: ferretPort,
+        dataDir: join(dir, 'ferretdb'),
+        logFile: join(dir, 'ferretdb.log'),
+      }),
+    );
+    const temporalPort = await freePort();
+    log(`starting the Temporal dev server on ${temporalPort}`);
+    procs.push(
+      await startTemporal({
+        binary: tools.temporal,
+        port: temporalPort,
+        uiPort: null,
+        dbFile: null,
+        logFile: join(dir, 'temporal.log'),
+      }),
+    );
+    const temporalAddress = `127.0.0.1:${temporalPort}`;
+    const connection = await Connection.connect({ address: temporalAddress });
+    cleanups.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: 'default' });
+
+    const dbName = `bench_${randomUUID().slice(0, 8)}`;
+    const mongo = await connectMongo(mongoUrl(ferretPort), dbName, { appName: 'bench' });
+    cleanups.push(() => mongo.close());
+    await ensureIndexes(mongo.db);
+    const store = createStore(mongo.db);
+
+    const emulator = await startEmulator({ seed: 'none' });
+    cleanups.push(() => emulator.close());
+
+    log('bundling the workflows');
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
+    const bundlePath = join(dir, 'workflow-bundle.js');
+    writeFileSync(bundlePath, bundle.code);
+
+    let workerCount = 0;
+    const startWorker = async (options: WorkerOptions): Promise<BenchWorker> => {
+      const suffix = `${++workerCount}-${randomUUID().slice(0, 8)}`;
+      const taskQueue = `bench-sync-${suffix}`;
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        TEMPORAL_ADDRESS: temporalAddress,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        TEMPORAL_ACUMATICA_TASK_QUEUE: `bench-acumatica-${suffix}`,
+        MONGODB_URL: mongoUrl(ferretPort),
+        MONGODB_DB: dbName,
+        // Pages are activities: the server-side rate is not what paces requests here, the limiter is.
+        ACUMATICA_ACTIVITIES_PER_SECOND: '1000',
+        ACUMATICA_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrent),
+        // The accounts' licence budget (their connections set none, so the worker default applies).
+        ACUMATICA_REQUESTS_PER_MINUTE: String(options.requestsPerMinute),
+        ACUMATICA_MAX_CONCURRENT_REQUESTS: String(options.maxConcurrent),
+        SYNC_PAGE_SIZE: String(options.pageSize),
+        BENCH_WORKFLOW_BUNDLE: bundlePath,
+      };
+      const worker = spawnWorker(env, join(dir, `worker-${suffix}.log`), taskQueue);
+      cleanups.push(() => worker.stop());
+      await worker.ready;
+      return worker;
+    };
+
+    return {
+      env: environment(tools),
+      temporal,
+      store,
+      emulator,
+      mongo,
+      async createAccount(name) {
+        const { account } = await store.accounts.create(
+          {
+            name,
+            settings: {},
+            connection: {
+              url: emulator.url,
+              tenant: 'Company',
+              restUsername: 'admin',
+              restPassword: 'admin',
+              restVersion: '24.200.001',
+              authMode: 'oauth',
+              clientId: DEFAULT_OAUTH_CLIENT.clientId,
+              clientSecret: DEFAULT_OAUTH_CLIENT.secret,
+            },
+          },
+          BOX,
+        );
+        return account;
+      },
+      startWorker,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function spawnWorker(
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  taskQueue: string,
+): BenchWorker & { ready: Promise<void> } {
+  const fd = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'worker-process.ts')],
+    { stdio: ['ignore', fd, fd, 'ipc'], env },
+  );
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let nextId = 0;
+  const pending = new Map<number, (c: MongoCounters) => void>();
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`the bench worker exited with code ${code} before it was ready; see ${logFile}`)),
+    );
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'ready') resolve();
+      else pending.get(message.id)?.(message.mongo);
+    });
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    pid: child.pid ?? -1,
+    taskQueue,
+    ready,
+    counters() {
+      const id = ++nextId;
+      return new Promise((resolve) => {
+        pending.set(id, (c) => {
+          pending.delete(id);
+          resolve(c);
+        });
+        child.send({ type: 'counters', id } satisfies ParentMessage);
+      });
+    },
+    peakRssBytes() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+      return kb ? Number(kb) * 1024 : NaN;
+    },
+    stop() {
+      stopped ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The worker under benchmark, run as a child process so its peak RSS is its own: the shipped
+ * `createSyncWorkers` composition with one bench-only difference: every MongoDB command is counted (driver
+ * command monitoring) so the bench can report writes per record.
+ * It talks to the bench over the IPC channel: `ready` once polling, `counters` on request.
+ */
+import { readFileSync } from 'node:fs';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { MongoClient, type CommandStartedEvent } from 'mongodb';
+import { AcumaticaClientRegistry } from '../activities/client-registry';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
+import { createStore, parseMasterKey, SecretBox } from '../store';
+import { createSyncWorkers } from '../worker/worker';
+import type { MongoCounters, ParentMessage, WorkerMessage } from './ipc';
+
+/** Commands that change data; their statement counts are what "writes" means in the results. */
+const WRITE_COMMANDS: Record<string, string> = {
+  insert: 'documents',
+  update: 'updates',
+  delete: 'deletes',
+  findAndModify: '',
+};
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const bundlePath = process.env.BENCH_WORKFLOW_BUNDLE;
+  const logger = createLogger(config, 'bench-worker');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const counters: MongoCounters = { commands: {}, writes: {}, writeStatements: 0 };
+  const mongo = new MongoClient(config.MONGODB_URL, { appName: 'bench-worker', monitorCommands: true });
+  mongo.on('commandStarted', (event: CommandStartedEvent) => {
+    const name = event.commandName;
+    counters.commands[name] = (counters.commands[name] ?? 0) + 1;
+    const field = WRITE_COMMANDS[name];
+    if (field === undefined) return;
+    const collection = String(event.command[name] as unknown);
+    const statements = field === '' ? 1 : ((event.command[field] as unknown[] | undefined)?.length ?? 0);
+    counters.writes[collection] = (counters.writes[collection] ?? 0) + statements;
+    counters.writeStatements += statements;
+  });
+  await mongo.connect();
+  const db = mongo.db(config.MONGODB_DB);
+  const store = createStore(db);
+
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const clients = new AcumaticaClientRegistry({
+    accounts: store.accounts,
+    box: new SecretBox([parseMasterKey(config.MASTER_KEY)]),
+    logger,
+    limits: {
+      requestsPerMinute: config.ACUMATICA_REQUESTS_PER_MINUTE,
+      maxConcurrent: config.ACUMATICA_MAX_CONCURRENT_REQUESTS,
+    },
+  });
+  const workers = await createSyncWorkers({
+    connection,
+    client,
+    db,
+    store,
+    clients,
+    config,
+    logger,
+    ...(bundlePath ? { workflowBundle: { code: readFileSync(bundlePath, 'utf8') } } : {}),
+  });
+
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'counters') send({ type: 'counters', id: message.id, mongo: counters });
+  });
+  // The bench stops us by closing the IPC channel or with SIGTERM (the SDK's own shutdown signal).
+  process.on('disconnect', () => workers.shutdown());
+  const running = workers.run();
+  send({ type: 'ready' });
+  try {
+    await running;
+  } finally {
+    await clients.close();
+    await mongo.close();
+    await clientConnection.close();
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
