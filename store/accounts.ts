@@ -309,6 +309,7 @@ export class AccountRepository {
     }
     await this.db.collection(COLLECTIONS.watermarks).deleteMany({ accountId: id });
     await this.db.collection(COLLECTIONS.notifications).deleteMany({ accountId: id });
+    await this.db.collection(COLLECTIONS.runLocks).deleteMany({ accountId: id });
     await this.apiKeys.deleteMany({ accountId: id });
     const result = await this.accounts.deleteOne({ _id: id });
     return result.deletedCount === 1;

@@ -10,6 +10,7 @@ export const COLLECTIONS = {
   apiKeys: 'api_keys',
   watermarks: 'watermarks',
   notifications: 'notifications',
+  runLocks: 'run_locks',
 } as const;
 
 /** One collection per entity type: `work-orders` → `work_orders`. */
@@ -65,6 +66,7 @@ const INDEXES: [collection: string, specs: IndexDescription[]][] = [
     ],
   ],
   [COLLECTIONS.watermarks, [{ key: { accountId: 1, entity: 1 }, name: 'account_entity', unique: true }]],
+  [COLLECTIONS.runLocks, [{ key: { accountId: 1, generation: -1 }, name: 'account_generation' }]],
   [
     COLLECTIONS.notifications,
     [

@@ -15,8 +15,6 @@ import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from './db';
 import { isDuplicateKeyError } from './errors';
 
-export const RUN_LOCKS_COLLECTION = 'run_locks';
-
 export interface RunLock {
   workflowId: string;
   at: Date;
@@ -59,10 +57,9 @@ export class RunLocks {
   private readonly locks: Collection<LockDoc>;
   private readonly accounts: Collection<{ _id: string }>;
   private readonly now: () => Date;
-  private indexes: Promise<unknown> | undefined;
 
   constructor(db: Db, options: { now?: () => Date } = {}) {
-    this.locks = db.collection<LockDoc>(RUN_LOCKS_COLLECTION);
+    this.locks = db.collection<LockDoc>(COLLECTIONS.runLocks);
     this.accounts = db.collection<{ _id: string }>(COLLECTIONS.accounts);
     this.now = options.now ?? (() => new Date());
   }
@@ -74,7 +71,6 @@ export class RunLocks {
    * runs racing for a free or dead lock exactly one wins.
    */
   async acquire(accountId: string, workflowId: string, isRunning: HolderCheck): Promise<AcquireResult> {
-    await this.ensureIndexes();
     if (!(await this.accounts.findOne({ _id: accountId }))) return { status: 'account-not-found' };
     for (let attempt = 0; attempt < 10; attempt++) {
       const current = await this.current(accountId);
@@ -133,19 +129,6 @@ export class RunLocks {
   async get(accountId: string): Promise<RunLock | null> {
     const current = await this.current(accountId);
     return current && !current.releasedAt ? { workflowId: current.workflowId, at: current.at } : null;
-  }
-
-  /** Forgets every lock generation of a deleted account. */
-  async deleteAccount(accountId: string): Promise<void> {
-    await this.locks.deleteMany({ accountId });
-  }
-
-  /** Creates the lock index; idempotent, done once per instance before first use. */
-  ensureIndexes(): Promise<unknown> {
-    this.indexes ??= this.locks.createIndexes([
-      { key: { accountId: 1, generation: -1 }, name: 'account_generation' },
-    ]);
-    return this.indexes;
   }
 
   private async current(accountId: string): Promise<LockDoc | null> {

@@ -5,6 +5,7 @@ import { ValidationError } from '../../../core/validation';
 import { COLLECTIONS, recordCollectionName } from '../../../store/db';
 import type { Store } from '../../../store/index';
 import { SecretBox, SecretDecryptionError } from '../../../store/secrets';
+import { RunLocks } from '../../../store/run-locks';
 import { openTestDb, type TestDb } from './helpers';
 import { sampleSummary } from '../../helpers/summaries';
 
@@ -153,7 +154,12 @@ describe('accounts', () => {
       'sync/x',
       sampleSummary({ accountId: account.id, runId: 'r' }),
     );
+    assert.equal(
+      (await new RunLocks(env.db).acquire(account.id, 'sync/x', () => Promise.resolve('running'))).status,
+      'acquired',
+    );
     assert.equal(await store.accounts.delete(account.id), true);
+    assert.equal(await env.db.collection(COLLECTIONS.runLocks).countDocuments({ accountId: account.id }), 0);
     assert.equal(await store.accounts.get(account.id), null);
     assert.equal(await store.accounts.authenticate(apiKey), null);
     assert.equal(await store.records.customers.get(account.id, customer._id), null);
