@@ -41,9 +41,15 @@ export interface QueryOptions {
   $skip?: string;
 }
 
-/** Linked contacts that mirror `MainContact` until their override flag is set (Customer). */
-const MIRRORS: Record<string, Record<string, string>> = {
-  Customer: { BillingContact: 'BillingContactOverride', ShippingContact: 'ShippingContactOverride' },
+/**
+ * Linked contacts that mirror `MainContact` (Customer): the contact fields until `…ContactOverride` is set,
+ * the address until `…AddressOverride` is set — two independent flags, as on the Customers form.
+ */
+const MIRRORS: Record<string, Record<string, { contact: string; address: string }>> = {
+  Customer: {
+    BillingContact: { contact: 'BillingContactOverride', address: 'BillingAddressOverride' },
+    ShippingContact: { contact: 'ShippingContactOverride', address: 'ShippingAddressOverride' },
+  },
 };
 
 interface Job {
@@ -165,12 +171,17 @@ export class EntityEngine {
     name: string,
     topLevel: boolean,
   ): RecordNode | undefined {
-    const flag = topLevel ? MIRRORS[b.name]?.[name] : undefined;
-    if (flag && node.values[flag] !== true) {
-      const main = node.linked.MainContact;
-      return main ? { ...main, id: node.linked[name]?.id ?? main.id } : undefined;
-    }
-    return node.linked[name];
+    const own = node.linked[name];
+    const flags = topLevel ? MIRRORS[b.name]?.[name] : undefined;
+    const main = node.linked.MainContact;
+    if (!flags || !main) return own;
+    const contact = node.values[flags.contact] === true ? own : { ...main, id: own?.id ?? main.id };
+    if (!contact) return undefined;
+    const address = node.values[flags.address] === true ? own?.linked.Address : main.linked.Address;
+    const linked = { ...contact.linked };
+    if (address) linked.Address = address;
+    else delete linked.Address;
+    return { ...contact, linked };
   }
 
   /** Renders a record in contract JSON: wrapped values, `{}` for null, nested members only when expanded. */
@@ -391,17 +402,27 @@ export class EntityEngine {
       }
       const lt = vt.linked.get(k);
       if (lt && isObject(v)) {
-        const flag = top ? MIRRORS[b.name]?.[k] : undefined;
-        const mirrored =
-          flag !== undefined &&
-          (unwrap(body[flag]).present ? unwrap(body[flag]).value !== true : node.values[flag] !== true);
-        // Without the override flag the account keeps its main contact: edits are not stored (api-reference §11.13).
-        if (mirrored) continue;
+        const flags = top ? MIRRORS[b.name]?.[k] : undefined;
+        const overridden = (flag: string) =>
+          unwrap(body[flag]).present ? unwrap(body[flag]).value === true : node.values[flag] === true;
+        // Without its override flag a part keeps mirroring the main contact: edits to it are not stored
+        // (api-reference §11.13); the contact fields and the address each have their own flag.
+        let given: Record<string, unknown> = v;
+        if (flags) {
+          const contactOwn = overridden(flags.contact);
+          const addressOwn = overridden(flags.address);
+          if (!contactOwn && !addressOwn) continue;
+          given = Object.fromEntries(
+            Object.entries(v).filter(([field]) =>
+              field === 'Address' ? addressOwn : contactOwn || field === 'id',
+            ),
+          );
+        }
         const child = (node.linked[k] ??= newNode());
         this.applyNode(
           b,
           child,
-          v,
+          given,
           typeInVersion(lt, version),
           version,
           [...path, k],

@@ -315,6 +315,33 @@ describe('emulator over HTTP', () => {
     );
     assert.equal(found.body?.length, 1, 'the dropped PUT was committed');
   });
+
+  test('a customer billing address and billing contact each follow MainContact until their own override flag', async () => {
+    const expand = '$expand=MainContact,MainContact/Address,BillingContact,BillingContact/Address';
+    const put = (body: Record<string, unknown>) => call(emu, h, 'PUT', `${V24}/Customer?${expand}`, body);
+    await put({
+      CustomerID: { value: 'OVR1' },
+      CustomerName: { value: 'Override Test' },
+      MainContact: { Email: { value: 'main@example.com' }, Address: { City: { value: 'Main City' } } },
+    });
+    // Address override only: the address is the customer's own, the contact fields still mirror MainContact.
+    const res = await put({
+      CustomerID: { value: 'OVR1' },
+      BillingAddressOverride: { value: true },
+      BillingContact: { Email: { value: 'ignored@example.com' }, Address: { City: { value: 'Bill City' } } },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.body?.BillingContact.Address.City.value, 'Bill City');
+    assert.equal(res.body?.BillingContact.Email.value, 'main@example.com');
+    assert.equal(res.body?.MainContact.Address.City.value, 'Main City');
+    // Without the address flag an address edit is not stored.
+    const again = await put({
+      CustomerID: { value: 'OVR1' },
+      BillingAddressOverride: { value: false },
+      BillingContact: { Address: { City: { value: 'Lost City' } } },
+    });
+    assert.equal(again.body?.BillingContact.Address.City.value, 'Main City');
+  });
 });
 
 describe('sessions, OAuth and throttling', () => {

@@ -288,7 +288,7 @@ describe('runs', () => {
       assert.equal(summary.outcome, 'cancelled');
       assert.equal(await locks.get(account.id), null, 'the lock is released');
       const [notification] = (await store.notifications.list(account.id)).items;
-      assert.equal(notification?.summary.outcome, 'canceled');
+      assert.equal(notification?.summary.outcome, 'cancelled');
       // Every record is either synced with its key, or still pending for the next run: never in between.
       const inErp = new Set(emulator.admin.records('Customer').map((c) => String(c.values.CustomerID)));
       for (const id of ids) {
