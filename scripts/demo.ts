@@ -17,6 +17,8 @@ export interface DemoOptions {
   stateFile: string;
   /** How long to wait for the first (import) run; default 5 minutes. */
   importTimeoutMs?: number;
+  /** Told about each run the demo starts, as soon as it starts (so its link can be shown at once). */
+  onRunStarted?: (workflowId: string, what: string) => void;
 }
 
 export interface DemoResult {
@@ -265,6 +267,7 @@ export async function setUpDemo(options: DemoOptions): Promise<DemoResult> {
   if (state) {
     const call = apiClient(options.apiUrl, state.apiKey);
     const runId = await startRun(call, state.accountId, false);
+    options.onRunStarted?.(runId, 'incremental run');
     return {
       accountId: state.accountId,
       runWorkflowId: runId,
@@ -322,12 +325,14 @@ export async function setUpDemo(options: DemoOptions): Promise<DemoResult> {
 
   // The first run imports Acumatica's master data and pushes what was marked.
   const importRun = await startRun(call, accountId, false);
+  options.onRunStarted?.(importRun, 'first run: imports Acumatica master data and pushes the marked records');
   const importSummary = await waitForRun(call, accountId, importRun, options.importTimeoutMs ?? 5 * 60_000);
 
   // The conflict: an imported customer edited here, then later in Acumatica: Acumatica's newer copy wins.
   const conflict = await stageConflict(call, accountId, options.emulatorUrl);
 
   const runId = await startRun(call, accountId, true);
+  options.onRunStarted?.(runId, 'full run: shows the failed invoice and the conflict resolved');
   return {
     accountId,
     runWorkflowId: runId,

@@ -97,23 +97,28 @@ async function main(): Promise<void> {
     await waitReady(api, () => httpReady(`${apiUrl}/health`));
     await waitReady(worker, () => httpReady(`http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`));
 
+    const runLink = (workflowId: string) =>
+      `${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}`;
+    console.log(`
+The connector is running.
+  Temporal Web UI    ${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
+  API                ${apiUrl}   (OpenAPI docs: ${apiUrl}/docs, health: ${apiUrl}/health)
+  Acumatica emulator ${emulatorUrl}/entity   (admin: ${emulatorUrl}/_emulator/counters)
+  Worker metrics     http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics
+  Logs               ${logs}
+`);
+    const stateFile = join(dataDir, 'demo.json');
+    console.log('setting up the demo account...');
     const demo = await setUpDemo({
       apiUrl,
       adminKey: config.ADMIN_API_KEY,
       emulatorUrl,
-      stateFile: join(dataDir, 'demo.json'),
+      stateFile,
+      onRunStarted: (workflowId, what) => console.log(`  started the ${what}:\n    ${runLink(workflowId)}`),
     });
     console.log(`
-The connector is running.
-  Temporal Web UI   ${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
-  API               ${apiUrl}   (OpenAPI docs: ${apiUrl}/docs, health: ${apiUrl}/health)
-  Acumatica emulator ${emulatorUrl}/entity   (admin: ${emulatorUrl}/_emulator/counters)
-  Worker metrics    http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics
-  Logs              ${logs}
-
-Demo account ${demo.accountId} (API key in ${join(dataDir, 'demo.json')}):
+Demo account ${demo.accountId} (its API key is in ${stateFile}):
   ${demo.message}
-  first run: ${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(demo.runWorkflowId ?? '')}
 
 Press Ctrl-C to stop everything.`);
   } catch (err) {
