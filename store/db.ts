@@ -25,20 +25,40 @@ export interface MongoConnection {
 }
 
 /**
- * Connects to `url` and returns the database `dbName`. One client per process: FerretDB's SQLite
- * backend is single-writer, and the driver pools connections anyway.
+ * Connects to `url` and returns the database `dbName`. One client per process.
+ *
+ * FerretDB (the development and test database) applies an update as read, modify, write back without a
+ * guard against a concurrent writer, so two updates of one document at once can lose one of them (MongoDB
+ * applies each per-document update atomically). On FerretDB the client therefore uses a single
+ * connection: the process's writes are serialized and cannot race each other. (Writes from two processes
+ * can still race there; the run lock does not depend on this: it is built on unique inserts.)
  */
 export async function connectMongo(
   url: string,
   dbName: string,
   options: { appName?: string; serverSelectionTimeoutMS?: number } = {},
 ): Promise<MongoConnection> {
-  const client = new MongoClient(url, {
-    appName: options.appName ?? 'fs-acumatica-connector',
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
-  });
-  await client.connect();
+  const open = async (maxPoolSize?: number) => {
+    const client = new MongoClient(url, {
+      appName: options.appName ?? 'fs-acumatica-connector',
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+      ...(maxPoolSize ? { maxPoolSize } : {}),
+    });
+    await client.connect();
+    return client;
+  };
+  let client = await open();
+  if (await isFerretDB(client)) {
+    await client.close();
+    client = await open(1);
+  }
   return { client, db: client.db(dbName), close: () => client.close() };
+}
+
+/** FerretDB says so in `buildInfo` (`ferretdbVersion`); MongoDB has no such field. */
+async function isFerretDB(client: MongoClient): Promise<boolean> {
+  const info = await client.db('admin').command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
 }
 
 const RECORD_INDEXES: IndexDescription[] = [
