@@ -3,7 +3,7 @@
  * document lines, detail-row matching on update, keys and field lists.
  */
 import { createHash } from 'node:crypto';
-import type { RestVersion } from '../../core/entities';
+import type { EntityType, RestVersion } from '../../core/entities';
 import type { Address, Contact, Line } from '../../core/records';
 import {
   type AcumaticaRecord,
@@ -16,12 +16,16 @@ import {
 import {
   type AcumaticaBody,
   type Dependency,
+  type EntityMapper,
   type FieldKind,
   type FieldList,
   type KeyFields,
   MissingDependencyError,
   type PullIds,
+  type PullResult,
+  type PulledFields,
   type PushKeys,
+  type UnresolvedReference,
 } from './types';
 
 // ---------------------------------------------------------------------------------------------------
@@ -70,6 +74,34 @@ export function instant(record: AcumaticaRecord | undefined, name: string | null
 export function acumaticaId(record: AcumaticaRecord): string | null {
   return typeof record.id === 'string' && record.id !== '' ? record.id : null;
 }
+
+/**
+ * A pulled Acumatica record (one with a GUID and a modified field) as a pull result. `fields` lose
+ * their undefined entries: a managed field left out means Acumatica has no value.
+ */
+export function pulledRecord<T extends EntityType>(
+  entity: AcumaticaRecord,
+  result: {
+    key: string;
+    modifiedField: string | null;
+    fields: PulledFields<T>;
+    createDefaults: PulledFields<T>;
+    unresolved?: UnresolvedReference[];
+  },
+): PullResult<T> {
+  return {
+    kind: 'record',
+    acumaticaId: acumaticaId(entity),
+    key: result.key,
+    modifiedAt: instant(entity, result.modifiedField),
+    fields: compact(result.fields),
+    createDefaults: result.createDefaults,
+    unresolved: result.unresolved ?? [],
+  };
+}
+
+/** `pullReferences` of an entity that refers to no customers or items. */
+export const noReferences = (): { customers: string[]; items: string[] } => ({ customers: [], items: [] });
 
 // ---------------------------------------------------------------------------------------------------
 // Writing
@@ -293,6 +325,19 @@ export function pairKey(first: string, second: string) {
 
 export function pairKeyOf(first: string, second: string) {
   return (record: AcumaticaRecord): string => `${str(record, first) ?? ''}/${str(record, second) ?? ''}`;
+}
+
+/** How a registry entry reads and writes its key. */
+export type KeyAccess = Pick<EntityMapper<EntityType>, 'keyOf' | 'keyFieldsFromExternalId'>;
+
+/** Key access for an entity keyed by one field (`CustomerID`, `InventoryID`, `ProjectID`). */
+export function singleKeyed(field: string): KeyAccess {
+  return { keyOf: (entity) => str(entity, field) ?? '', keyFieldsFromExternalId: singleKey(field) };
+}
+
+/** Key access for an entity keyed by two fields, written `first/second` (`SO/SO004512`). */
+export function pairKeyed(first: string, second: string): KeyAccess {
+  return { keyOf: pairKeyOf(first, second), keyFieldsFromExternalId: pairKey(first, second) };
 }
 
 // ---------------------------------------------------------------------------------------------------

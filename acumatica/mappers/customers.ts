@@ -12,6 +12,14 @@ import type { Address, Contact, Customer, Location } from '../../core/records';
 import type { RunSettings } from '../../core/runs';
 import type { AcumaticaRecord } from '../values';
 import {
+  ACCOUNT_MODIFIED_FIELD,
+  accountFieldList,
+  accountFromAcumatica,
+  accountHeader,
+  comparableAccount,
+  mainContactToAcumatica,
+} from './accounts';
+import {
   ADDRESS_FIELDS,
   accountKey,
   acumaticaId,
@@ -20,13 +28,9 @@ import {
   type AddressMode,
   assertResolved,
   comparableAddress,
-  compact,
-  contactPhone,
-  instant,
   linked,
-  orNull,
-  singleKey,
-  statusLabel,
+  pulledRecord,
+  singleKeyed,
   str,
   under,
   wrapped,
@@ -44,7 +48,6 @@ import type {
 } from './types';
 
 const ENTITY = 'Customer';
-const MODIFIED = 'LastModifiedDateTime';
 
 /** The CustomerID a customer gets on first push; after that the stored externalId is used. */
 export function customerKeyFor(record: Pick<Customer, '_id' | 'number'>): string {
@@ -80,27 +83,14 @@ export function customerToAcumatica(record: Customer, ctx: PushContext): Acumati
   assertResolved(missing);
 
   const mode = addressMode(ctx.settings);
-  const contact = primaryContact(record.contacts);
-  const main = mainAddress(record);
   const body: AcumaticaBody = {
     ...wrapped({
       CustomerID: record.sync.externalId ?? customerKeyFor(record),
       CustomerName: record.name,
-      Status: statusLabel(record.status),
-      AccountRef: record.externalRef,
+      ...accountHeader(record),
       ParentRecord: parentKey,
-      // Terms and currency default from the customer class: only sent when we have them.
-      Terms: record.terms,
-      CurrencyID: record.currency,
     }),
-    MainContact: {
-      ...wrapped({
-        Attention: orNull(contact?.name),
-        Email: orNull(record.email ?? contact?.email),
-        Phone1: orNull(record.phone ?? contactPhone(contact)),
-      }),
-      ...(main ? { Address: addressToAcumatica(main, mode) } : {}),
-    },
+    MainContact: mainContactToAcumatica(record, primaryContact(record.contacts), mainAddress(record), mode),
   };
   if (record.billingAddress) {
     const [flag, linkedName] = ctx.settings.useShipToAddress
@@ -135,15 +125,9 @@ export function customerFromAcumatica(entity: AcumaticaRecord, ctx: PullContext)
     if (!parentCustomerId)
       unresolved.push({ field: 'parentCustomerId', entity: 'customers', key: parentKey });
   }
-  const status = str(entity, 'Status');
   const fields: PulledFields<'customers'> = {
     name: str(entity, 'CustomerName') ?? key,
-    // On Hold, Credit Hold and One-Time customers are still customers we serve.
-    status: status === 'Inactive' ? 'INACTIVE' : 'ACTIVE',
-    email: str(main, 'Email'),
-    phone: str(main, 'Phone1'),
-    terms: str(entity, 'Terms'),
-    currency: str(entity, 'CurrencyID'),
+    ...accountFromAcumatica(entity, main),
     billingAddress: addressFromAcumatica(linked(billing, 'Address'), mode),
     parentCustomerId,
   };
@@ -160,15 +144,13 @@ export function customerFromAcumatica(entity: AcumaticaRecord, ctx: PullContext)
       ? [{ id: 'MAIN', name: str(entity, 'LocationName') ?? 'Main', address: siteAddress, isPrimary: true }]
       : [],
   };
-  return {
-    kind: 'record',
-    acumaticaId: id,
+  return pulledRecord<'customers'>(entity, {
     key,
-    modifiedAt: instant(entity, MODIFIED),
-    fields: compact(fields),
+    modifiedField: ACCOUNT_MODIFIED_FIELD,
+    fields,
     createDefaults,
     unresolved,
-  };
+  });
 }
 
 /**
@@ -183,14 +165,9 @@ export function comparableCustomer(
   const mode = addressMode(settings);
   const contacts = fields.contacts as Contact[] | undefined;
   const locations = fields.locations as Location[] | undefined;
-  const contact = primaryContact(contacts);
   return {
     name: fields.name,
-    status: fields.status ?? 'ACTIVE',
-    email: fields.email ?? contact?.email,
-    phone: fields.phone ?? contactPhone(contact),
-    terms: fields.terms,
-    currency: fields.currency,
+    ...comparableAccount(fields, primaryContact(contacts)),
     parentCustomerId: fields.parentCustomerId,
     billingAddress: comparableAddress(
       fields.billingAddress ?? mainAddress({ locations: locations ?? [], billingAddress: undefined }),
@@ -200,41 +177,15 @@ export function comparableCustomer(
 }
 
 function fieldList(_version: RestVersion, direction: 'push' | 'pull'): FieldList {
-  const contact = { Attention: 'string', Email: 'string', Phone1: 'string', Address: 'linked' } as const;
-  if (direction === 'push') {
-    return {
-      'Customer.CustomerID': 'string',
-      'Customer.CustomerName': 'string',
-      'Customer.Status': 'string',
-      'Customer.AccountRef': 'string',
-      'Customer.ParentRecord': 'string',
-      'Customer.Terms': 'string',
-      'Customer.CurrencyID': 'string',
-      'Customer.BillingAddressOverride': 'boolean',
-      'Customer.ShippingAddressOverride': 'boolean',
-      'Customer.MainContact': 'linked',
-      ...under('Customer.MainContact', contact),
-      ...under('Customer.MainContact.Address', ADDRESS_FIELDS),
-      'Customer.BillingContact': 'linked',
-      'Customer.BillingContact.Address': 'linked',
-      ...under('Customer.BillingContact.Address', ADDRESS_FIELDS),
-      'Customer.ShippingContact': 'linked',
-      'Customer.ShippingContact.Address': 'linked',
-      ...under('Customer.ShippingContact.Address', ADDRESS_FIELDS),
-    };
-  }
   return {
+    ...accountFieldList(ENTITY, direction),
     'Customer.CustomerID': 'string',
     'Customer.CustomerName': 'string',
-    'Customer.Status': 'string',
     'Customer.ParentRecord': 'string',
-    'Customer.Terms': 'string',
-    'Customer.CurrencyID': 'string',
-    'Customer.LocationName': 'string',
-    'Customer.LastModifiedDateTime': 'datetime',
-    'Customer.MainContact': 'linked',
-    ...under('Customer.MainContact', contact),
-    ...under('Customer.MainContact.Address', ADDRESS_FIELDS),
+    ...(direction === 'push'
+      ? { 'Customer.BillingAddressOverride': 'boolean', 'Customer.ShippingAddressOverride': 'boolean' }
+      : { 'Customer.LocationName': 'string' }),
+    // BillTo and ShipTo: which one is ours depends on useShipToAddress, so both are listed.
     'Customer.BillingContact': 'linked',
     'Customer.BillingContact.Address': 'linked',
     ...under('Customer.BillingContact.Address', ADDRESS_FIELDS),
@@ -259,7 +210,7 @@ export const customersMapper: EntityMapper<'customers'> = {
   },
   pullQuery: () => ({
     entity: ENTITY,
-    modifiedField: MODIFIED,
+    modifiedField: ACCOUNT_MODIFIED_FIELD,
     expand: [
       'MainContact',
       'MainContact/Address',
@@ -269,7 +220,6 @@ export const customersMapper: EntityMapper<'customers'> = {
       'ShippingContact/Address',
     ],
   }),
-  keyOf: (entity) => str(entity, 'CustomerID') ?? '',
-  keyFieldsFromExternalId: singleKey('CustomerID'),
+  ...singleKeyed('CustomerID'),
   fieldList,
 };

@@ -10,26 +10,22 @@
  * Sales tax: a tax ID becomes a `TaxDetails` row; the tax zone has no Invoice field (Acumatica takes
  * the customer's).
  */
-import type { RestVersion } from '../../core/entities';
 import type { Adjustment, Invoice } from '../../core/records';
+import { roundTo, under, wrapped } from './common';
 import {
-  assertResolved,
-  details,
-  lineDependencies,
-  lineItems,
-  pairKey,
-  pairKeyOf,
-  reconcileRows,
-  roundTo,
-  under,
-  wrapped,
-} from './common';
-import type { AcumaticaBody, Dependency, EntityMapper, FieldList, PushContext } from './types';
+  documentDependencies,
+  documentDetails,
+  type DocumentParty,
+  pushOnlyDocument,
+  resolveDocument,
+} from './documents';
+import type { AcumaticaBody, EntityMapper, FieldList, PushContext } from './types';
 
 const ENTITY = 'Invoice';
 export const INVOICE_TYPE = 'Invoice';
 
 const money = (value: number) => roundTo(value, 2);
+const party = (record: Invoice): DocumentParty => ({ entity: 'customers', id: record.customerId });
 
 /**
  * Discount amount per line: the line's percentage, then document discounts on the discounted lines.
@@ -54,11 +50,7 @@ export function lineDiscounts(lines: Invoice['lines'], discounts: readonly Adjus
 
 /** Maps an invoice to an `Invoice` PUT body. */
 export function invoiceToAcumatica(record: Invoice, ctx: PushContext): AcumaticaBody {
-  const missing: Dependency[] = [];
-  const customer = ctx.keys.customer(record.customerId);
-  if (customer === undefined) missing.push({ entity: 'customers', id: record.customerId });
-  const items = lineItems(record.lines, ctx.keys, missing);
-  assertResolved(missing);
+  const { party: customer, items } = resolveDocument(party(record), record.lines, ctx.keys);
 
   const discounts = lineDiscounts(record.lines, record.discounts);
   const rows: AcumaticaBody[] = record.lines.map((line, i) =>
@@ -95,54 +87,37 @@ export function invoiceToAcumatica(record: Invoice, ctx: PushContext): Acumatica
       CustomerOrder: record.externalRef,
       Terms: record.terms,
     }),
-    Details: reconcileRows(details(ctx.current, 'Details'), rows),
+    Details: documentDetails(ctx.current, rows),
     ...(tax?.taxId
       ? { TaxDetails: [wrapped({ TaxID: tax.taxId, TaxRate: tax.ratePercent, TaxAmount: tax.amount })] }
       : {}),
   };
 }
 
-function fieldList(_version: RestVersion, direction: 'push' | 'pull'): FieldList {
-  if (direction === 'pull') {
-    return {
-      'Invoice.Type': 'string',
-      'Invoice.ReferenceNbr': 'string',
-      'Invoice.LastModifiedDateTime': 'datetime',
-    };
-  }
-  return {
-    'Invoice.Type': 'string',
-    'Invoice.Customer': 'string',
-    'Invoice.Date': 'datetime',
-    'Invoice.DueDate': 'datetime',
-    'Invoice.Description': 'string',
-    'Invoice.CustomerOrder': 'string',
-    'Invoice.Terms': 'string',
-    'Invoice.Details': 'details',
-    ...under('Invoice.Details', {
-      InventoryID: 'string',
-      TransactionDescription: 'string',
-      Qty: 'number',
-      UnitPrice: 'number',
-      UOM: 'string',
-      DiscountAmount: 'number',
-    }),
-    'Invoice.TaxDetails': 'details',
-    ...under('Invoice.TaxDetails', { TaxID: 'string', TaxRate: 'number', TaxAmount: 'number' }),
-  };
-}
+const PUSH_FIELDS: FieldList = {
+  'Invoice.Type': 'string',
+  'Invoice.Customer': 'string',
+  'Invoice.Date': 'datetime',
+  'Invoice.DueDate': 'datetime',
+  'Invoice.Description': 'string',
+  'Invoice.CustomerOrder': 'string',
+  'Invoice.Terms': 'string',
+  'Invoice.Details': 'details',
+  ...under('Invoice.Details', {
+    InventoryID: 'string',
+    TransactionDescription: 'string',
+    Qty: 'number',
+    UnitPrice: 'number',
+    UOM: 'string',
+    DiscountAmount: 'number',
+  }),
+  'Invoice.TaxDetails': 'details',
+  ...under('Invoice.TaxDetails', { TaxID: 'string', TaxRate: 'number', TaxAmount: 'number' }),
+};
 
 export const invoicesMapper: EntityMapper<'invoices'> = {
   entity: 'invoices',
-  acumaticaEntity: ENTITY,
   push: invoiceToAcumatica,
-  dependencies: (record) => [
-    { entity: 'customers', id: record.customerId },
-    ...lineDependencies(record.lines),
-  ],
-  // Read before an update (last-modified-wins, line ids), never pulled into our records.
-  pullQuery: () => ({ entity: ENTITY, modifiedField: 'LastModifiedDateTime', expand: ['Details'] }),
-  keyOf: pairKeyOf('Type', 'ReferenceNbr'),
-  keyFieldsFromExternalId: pairKey('Type', 'ReferenceNbr'),
-  fieldList,
+  dependencies: (record) => documentDependencies(party(record), record.lines),
+  ...pushOnlyDocument(ENTITY, ['Type', 'ReferenceNbr'], 'LastModifiedDateTime', PUSH_FIELDS),
 };

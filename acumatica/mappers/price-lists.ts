@@ -8,7 +8,7 @@
 import type { RestVersion } from '../../core/entities';
 import type { Price } from '../../core/records';
 import type { AcumaticaRecord } from '../values';
-import { compact, dateOnly, details, instant, num, singleKey, str, under } from './common';
+import { compact, dateOnly, details, instant, noReferences, num, singleKey, str, under } from './common';
 import type { EntityMapper, FieldList, PullResult, PulledFields } from './types';
 
 const ENTITY = 'SalesPricesInquiry';
@@ -97,7 +97,7 @@ export const priceListsMapper: EntityMapper<'price-lists'> = {
   acumaticaEntity: ENTITY,
   pullMany: priceListsFromAcumatica,
   comparable: comparablePriceList,
-  pullReferences: () => ({ customers: [], items: [] }),
+  pullReferences: noReferences,
   pullQuery: () => ({
     entity: ENTITY,
     modifiedField: null,

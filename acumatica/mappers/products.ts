@@ -6,33 +6,25 @@
 import type { RestVersion } from '../../core/entities';
 import type { Product } from '../../core/records';
 import type { AcumaticaRecord } from '../values';
+import { atLeast, details, pulledRecord, str, under, wrapped } from './common';
 import {
-  acumaticaId,
-  atLeast,
-  compact,
-  details,
-  instant,
-  num,
-  singleKey,
-  skuKey,
-  statusLabel,
-  str,
-  under,
-  wrapped,
-} from './common';
+  comparableItem,
+  ITEM_MAPPER_PARTS,
+  itemFieldList,
+  itemFromAcumatica,
+  itemToAcumatica,
+} from './items';
 import type { AcumaticaBody, EntityMapper, FieldList, PullResult, PulledFields, PushContext } from './types';
 
 const ENTITY = 'StockItem';
 export const PART_NUMBER_TYPE = 'Global';
 export const BARCODE_TYPE = 'Barcode';
+const UNITS = { base: 'BaseUOM', sales: 'SalesUOM' };
 
 /** StockItem's modified field: `LastModified` before 24.200.001, `LastModifiedDateTime` from 24. */
 export function stockItemModifiedField(version: RestVersion): string {
   return atLeast(version, '24.200.001') ? 'LastModifiedDateTime' : 'LastModified';
 }
-
-/** Item status labels that mean the item is no longer sold. */
-export const INACTIVE_ITEM_STATUSES: readonly string[] = ['Inactive', 'Marked for Deletion'];
 
 /**
  * Cross-reference rows for a product. On update, rows Acumatica already has (same type and ID) are
@@ -67,15 +59,7 @@ function crossReferences(record: Product, current: AcumaticaRecord | undefined):
 export function productToAcumatica(record: Product, ctx: PushContext): AcumaticaBody {
   const rows = crossReferences(record, ctx.current);
   return {
-    ...wrapped({
-      InventoryID: record.sync.externalId ?? skuKey(record.sku),
-      Description: record.description,
-      ItemStatus: statusLabel(record.status),
-      DefaultPrice: record.price,
-      BaseUOM: record.unit,
-      SalesUOM: record.unit,
-      ItemClass: record.itemClass,
-    }),
+    ...wrapped(itemToAcumatica(record, UNITS)),
     ...(rows.length > 0 ? { CrossReferences: rows } : {}),
   };
 }
@@ -93,35 +77,23 @@ export function productFromAcumatica(
   const key = str(entity, 'InventoryID') ?? '';
   const rows = details(entity, 'CrossReferences');
   const part = lastOfType(rows, PART_NUMBER_TYPE);
-  const status = str(entity, 'ItemStatus');
-  return {
-    kind: 'record',
-    acumaticaId: acumaticaId(entity),
+  return pulledRecord<'products'>(entity, {
     key,
-    modifiedAt: instant(entity, stockItemModifiedField(ctx.restVersion)),
-    fields: compact({
-      description: str(entity, 'Description') ?? key,
-      status: status && INACTIVE_ITEM_STATUSES.includes(status) ? 'INACTIVE' : 'ACTIVE',
-      price: num(entity, 'DefaultPrice') ?? 0,
-      unit: str(entity, 'BaseUOM'),
-      itemClass: str(entity, 'ItemClass'),
+    modifiedField: stockItemModifiedField(ctx.restVersion),
+    fields: {
+      ...itemFromAcumatica(entity, key, UNITS),
       manufacturerPartNumber: str(part, 'AlternateID'),
       manufacturerName: str(part, 'Description'),
       barcode: str(lastOfType(rows, BARCODE_TYPE), 'AlternateID'),
-    }),
+    },
     createDefaults: { sku: key },
-    unresolved: [],
-  };
+  });
 }
 
 /** A product reduced to what a push then a pull preserves (the name needs a part number to travel). */
 export function comparableProduct(fields: PulledFields<'products'> | Product): Record<string, unknown> {
   return {
-    description: fields.description,
-    status: fields.status ?? 'ACTIVE',
-    price: fields.price,
-    unit: fields.unit,
-    itemClass: fields.itemClass,
+    ...comparableItem(fields),
     manufacturerPartNumber: fields.manufacturerPartNumber,
     manufacturerName: fields.manufacturerPartNumber ? fields.manufacturerName : undefined,
     barcode: fields.barcode,
@@ -129,41 +101,28 @@ export function comparableProduct(fields: PulledFields<'products'> | Product): R
 }
 
 function fieldList(version: RestVersion, direction: 'push' | 'pull'): FieldList {
-  const crossRefs = under('StockItem.CrossReferences', {
-    AlternateType: 'string',
-    AlternateID: 'string',
-    Description: 'string',
-  });
   return {
-    'StockItem.InventoryID': 'string',
-    'StockItem.Description': 'string',
-    'StockItem.ItemStatus': 'string',
-    'StockItem.DefaultPrice': 'number',
-    'StockItem.BaseUOM': 'string',
-    'StockItem.ItemClass': 'string',
+    ...itemFieldList(ENTITY, UNITS, stockItemModifiedField(version), direction),
     'StockItem.CrossReferences': 'details',
-    ...crossRefs,
-    ...(direction === 'push'
-      ? { 'StockItem.SalesUOM': 'string' }
-      : { [`StockItem.${stockItemModifiedField(version)}`]: 'datetime' }),
+    ...under('StockItem.CrossReferences', {
+      AlternateType: 'string',
+      AlternateID: 'string',
+      Description: 'string',
+    }),
   };
 }
 
 export const productsMapper: EntityMapper<'products'> = {
   entity: 'products',
   acumaticaEntity: ENTITY,
-  keyFor: (record) => skuKey(record.sku),
+  ...ITEM_MAPPER_PARTS,
   push: productToAcumatica,
-  dependencies: () => [],
   pull: productFromAcumatica,
   comparable: comparableProduct,
-  pullReferences: () => ({ customers: [], items: [] }),
   pullQuery: (version) => ({
     entity: ENTITY,
     modifiedField: stockItemModifiedField(version),
     expand: ['CrossReferences'],
   }),
-  keyOf: (entity) => str(entity, 'InventoryID') ?? '',
-  keyFieldsFromExternalId: singleKey('InventoryID'),
   fieldList,
 };

@@ -5,18 +5,7 @@
 import type { RestVersion } from '../../core/entities';
 import type { Address } from '../../core/records';
 import type { AcumaticaRecord } from '../values';
-import {
-  acumaticaId,
-  atLeast,
-  compact,
-  dropUndefined,
-  instant,
-  linked,
-  num,
-  singleKey,
-  str,
-  under,
-} from './common';
+import { atLeast, dropUndefined, linked, num, pulledRecord, singleKeyed, str, under } from './common';
 import type { EntityMapper, FieldList, PullContext, PullResult, UnresolvedReference } from './types';
 
 const ENTITY = 'Project';
@@ -46,21 +35,19 @@ export function projectFromAcumatica(entity: AcumaticaRecord, ctx: PullContext):
   const customerId = customerKey ? ctx.ids.customer(customerKey) : undefined;
   if (customerKey && !customerId)
     unresolved.push({ field: 'customerId', entity: 'customers', key: customerKey });
-  return {
-    kind: 'record',
-    acumaticaId: acumaticaId(entity),
+  return pulledRecord<'projects'>(entity, {
     key,
-    modifiedAt: instant(entity, MODIFIED),
+    modifiedField: MODIFIED,
     // Acumatica's project has one text, its Description: it is the name people see in lists.
-    fields: compact({
+    fields: {
       name: str(entity, 'Description'),
       customerId,
       status: str(entity, 'Status'),
       address: atLeast(ctx.restVersion, '23.200.001') ? projectAddress(entity) : undefined,
-    }),
+    },
     createDefaults: { projectCode: key },
     unresolved,
-  };
+  });
 }
 
 function fieldList(version: RestVersion): FieldList {
@@ -106,7 +93,6 @@ export const projectsMapper: EntityMapper<'projects'> = {
     modifiedField: MODIFIED,
     expand: atLeast(version, '23.200.001') ? ['ProjectAddress'] : [],
   }),
-  keyOf: (entity) => str(entity, 'ProjectID') ?? '',
-  keyFieldsFromExternalId: singleKey('ProjectID'),
+  ...singleKeyed('ProjectID'),
   fieldList: (version, direction) => (direction === 'pull' ? fieldList(version) : {}),
 };

@@ -2,32 +2,25 @@
  * Purchase orders → Acumatica `PurchaseOrder` of type `Normal` (push only; auto-numbered
  * `Type`/`OrderNbr`, found again through `VendorRef`). A line's unit price is its unit cost.
  */
-import type { RestVersion } from '../../core/entities';
 import type { PurchaseOrder } from '../../core/records';
+import { roundTo, under, wrapped } from './common';
 import {
-  assertResolved,
-  details,
-  lineDependencies,
-  lineItems,
-  pairKey,
-  pairKeyOf,
-  reconcileRows,
-  roundTo,
-  under,
-  wrapped,
-} from './common';
-import type { AcumaticaBody, Dependency, EntityMapper, FieldList, PushContext } from './types';
+  documentDependencies,
+  documentDetails,
+  type DocumentParty,
+  pushOnlyDocument,
+  resolveDocument,
+} from './documents';
+import type { AcumaticaBody, EntityMapper, FieldList, PushContext } from './types';
 
 const ENTITY = 'PurchaseOrder';
 export const PURCHASE_ORDER_TYPE = 'Normal';
 
+const party = (record: PurchaseOrder): DocumentParty => ({ entity: 'vendors', id: record.vendorId });
+
 /** Maps a purchase order to a `PurchaseOrder` PUT body. */
 export function purchaseOrderToAcumatica(record: PurchaseOrder, ctx: PushContext): AcumaticaBody {
-  const missing: Dependency[] = [];
-  const vendor = ctx.keys.vendor(record.vendorId);
-  if (vendor === undefined) missing.push({ entity: 'vendors', id: record.vendorId });
-  const items = lineItems(record.lines, ctx.keys, missing);
-  assertResolved(missing);
+  const { party: vendor, items } = resolveDocument(party(record), record.lines, ctx.keys);
   const rows = record.lines.map((line, i) =>
     wrapped({
       InventoryID: items[i],
@@ -49,44 +42,30 @@ export function purchaseOrderToAcumatica(record: PurchaseOrder, ctx: PushContext
       Description: record.description,
       VendorRef: record.externalRef,
     }),
-    Details: reconcileRows(details(ctx.current, 'Details'), rows),
+    Details: documentDetails(ctx.current, rows),
   };
 }
 
-function fieldList(_version: RestVersion, direction: 'push' | 'pull'): FieldList {
-  if (direction === 'pull') {
-    return {
-      'PurchaseOrder.Type': 'string',
-      'PurchaseOrder.OrderNbr': 'string',
-      'PurchaseOrder.LastModifiedDateTime': 'datetime',
-    };
-  }
-  return {
-    'PurchaseOrder.Type': 'string',
-    'PurchaseOrder.VendorID': 'string',
-    'PurchaseOrder.Date': 'datetime',
-    'PurchaseOrder.PromisedOn': 'datetime',
-    'PurchaseOrder.Description': 'string',
-    'PurchaseOrder.VendorRef': 'string',
-    'PurchaseOrder.Details': 'details',
-    ...under('PurchaseOrder.Details', {
-      InventoryID: 'string',
-      LineDescription: 'string',
-      OrderQty: 'number',
-      UnitCost: 'number',
-      UOM: 'string',
-    }),
-  };
-}
+const PUSH_FIELDS: FieldList = {
+  'PurchaseOrder.Type': 'string',
+  'PurchaseOrder.VendorID': 'string',
+  'PurchaseOrder.Date': 'datetime',
+  'PurchaseOrder.PromisedOn': 'datetime',
+  'PurchaseOrder.Description': 'string',
+  'PurchaseOrder.VendorRef': 'string',
+  'PurchaseOrder.Details': 'details',
+  ...under('PurchaseOrder.Details', {
+    InventoryID: 'string',
+    LineDescription: 'string',
+    OrderQty: 'number',
+    UnitCost: 'number',
+    UOM: 'string',
+  }),
+};
 
 export const purchaseOrdersMapper: EntityMapper<'purchase-orders'> = {
   entity: 'purchase-orders',
-  acumaticaEntity: ENTITY,
   push: purchaseOrderToAcumatica,
-  dependencies: (record) => [{ entity: 'vendors', id: record.vendorId }, ...lineDependencies(record.lines)],
-  // Read before an update (last-modified-wins, line ids), never pulled into our records.
-  pullQuery: () => ({ entity: ENTITY, modifiedField: 'LastModifiedDateTime', expand: ['Details'] }),
-  keyOf: pairKeyOf('Type', 'OrderNbr'),
-  keyFieldsFromExternalId: pairKey('Type', 'OrderNbr'),
-  fieldList,
+  dependencies: (record) => documentDependencies(party(record), record.lines),
+  ...pushOnlyDocument(ENTITY, ['Type', 'OrderNbr'], 'LastModifiedDateTime', PUSH_FIELDS),
 };

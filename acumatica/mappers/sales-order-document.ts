@@ -3,20 +3,16 @@
  * auto-numbered `OrderType`/`OrderNbr`, found again through `ExternalRef`. `SalesOrder` names its
  * modified field `LastModified` in every version.
  */
-import type { EntityType, RestVersion } from '../../core/entities';
 import type { Line } from '../../core/records';
+import { under, wrapped } from './common';
 import {
-  assertResolved,
-  details,
-  lineDependencies,
-  lineItems,
-  pairKey,
-  pairKeyOf,
-  reconcileRows,
-  under,
-  wrapped,
-} from './common';
-import type { AcumaticaBody, Dependency, EntityMapper, FieldList, PushContext } from './types';
+  agreedPriceLine,
+  documentDependencies,
+  documentDetails,
+  pushOnlyDocument,
+  resolveDocument,
+} from './documents';
+import type { AcumaticaBody, EntityMapper, FieldList, PushContext } from './types';
 
 const ENTITY = 'SalesOrder';
 export const SALES_ORDER_MODIFIED_FIELD = 'LastModified';
@@ -37,22 +33,13 @@ export function salesDocumentToAcumatica(
   ctx: PushContext,
   extra: AcumaticaBody,
 ): AcumaticaBody {
-  const missing: Dependency[] = [];
-  const customer = ctx.keys.customer(record.customerId);
-  if (customer === undefined) missing.push({ entity: 'customers', id: record.customerId });
-  const items = lineItems(record.lines, ctx.keys, missing);
-  assertResolved(missing);
+  const { party: customer, items } = resolveDocument(
+    { entity: 'customers', id: record.customerId },
+    record.lines,
+    ctx.keys,
+  );
   const rows = record.lines.map((line, i) =>
-    wrapped({
-      InventoryID: items[i],
-      LineDescription: line.description,
-      OrderQty: line.quantity,
-      UnitPrice: line.unitPrice,
-      // Our price is the agreed one: keep Acumatica from repricing the line.
-      ManualPrice: true,
-      UOM: line.uom,
-      DiscountPercent: line.discountPercent,
-    }),
+    agreedPriceLine(items[i], line, { description: 'LineDescription', quantity: 'OrderQty' }),
   );
   return {
     ...wrapped({
@@ -63,7 +50,7 @@ export function salesDocumentToAcumatica(
       ExternalRef: record.externalRef,
     }),
     ...extra,
-    Details: reconcileRows(details(ctx.current, 'Details'), rows),
+    Details: documentDetails(ctx.current, rows),
   };
 }
 
@@ -73,43 +60,29 @@ export function salesDocumentMapper<T extends 'estimates' | 'sales-orders'>(
   push: NonNullable<EntityMapper<T>['push']>,
   extraFields: FieldList,
 ): EntityMapper<T> {
-  const fieldList = (_version: RestVersion, direction: 'push' | 'pull'): FieldList =>
-    direction === 'pull'
-      ? {
-          'SalesOrder.OrderType': 'string',
-          'SalesOrder.OrderNbr': 'string',
-          [`SalesOrder.${SALES_ORDER_MODIFIED_FIELD}`]: 'datetime',
-        }
-      : {
-          'SalesOrder.OrderType': 'string',
-          'SalesOrder.CustomerID': 'string',
-          'SalesOrder.Date': 'datetime',
-          'SalesOrder.Description': 'string',
-          'SalesOrder.ExternalRef': 'string',
-          ...extraFields,
-          'SalesOrder.Details': 'details',
-          ...under('SalesOrder.Details', {
-            InventoryID: 'string',
-            LineDescription: 'string',
-            OrderQty: 'number',
-            UnitPrice: 'number',
-            ManualPrice: 'boolean',
-            UOM: 'string',
-            DiscountPercent: 'number',
-          }),
-        };
+  const pushFields: FieldList = {
+    'SalesOrder.OrderType': 'string',
+    'SalesOrder.CustomerID': 'string',
+    'SalesOrder.Date': 'datetime',
+    'SalesOrder.Description': 'string',
+    'SalesOrder.ExternalRef': 'string',
+    ...extraFields,
+    'SalesOrder.Details': 'details',
+    ...under('SalesOrder.Details', {
+      InventoryID: 'string',
+      LineDescription: 'string',
+      OrderQty: 'number',
+      UnitPrice: 'number',
+      ManualPrice: 'boolean',
+      UOM: 'string',
+      DiscountPercent: 'number',
+    }),
+  };
   return {
     entity,
-    acumaticaEntity: ENTITY,
     push,
-    dependencies: (record) => [
-      { entity: 'customers' satisfies EntityType, id: record.customerId },
-      ...lineDependencies(record.lines),
-    ],
-    // Read before an update (last-modified-wins, line ids), never pulled into our records.
-    pullQuery: () => ({ entity: ENTITY, modifiedField: SALES_ORDER_MODIFIED_FIELD, expand: ['Details'] }),
-    keyOf: pairKeyOf('OrderType', 'OrderNbr'),
-    keyFieldsFromExternalId: pairKey('OrderType', 'OrderNbr'),
-    fieldList,
+    dependencies: (record) =>
+      documentDependencies({ entity: 'customers', id: record.customerId }, record.lines),
+    ...pushOnlyDocument(ENTITY, ['OrderType', 'OrderNbr'], SALES_ORDER_MODIFIED_FIELD, pushFields),
   };
 }

@@ -9,27 +9,29 @@ import type { RestVersion } from '../../core/entities';
 import type { AcumaticaRecord } from '../values';
 import {
   acumaticaId,
-  assertResolved,
   atLeast,
   comparableLine,
   compact,
   dateOnly,
   details,
-  instant,
-  lineDependencies,
   lineItemFromAcumatica,
-  lineItems,
   num,
-  pairKey,
+  pairKeyed,
   pairKeyOf,
-  reconcileRows,
+  pulledRecord,
   str,
   under,
   wrapped,
 } from './common';
+import {
+  agreedPriceLine,
+  documentDependencies,
+  documentDetails,
+  type DocumentParty,
+  resolveDocument,
+} from './documents';
 import type {
   AcumaticaBody,
-  Dependency,
   EntityMapper,
   FieldList,
   PullContext,
@@ -41,6 +43,9 @@ import type {
 const ENTITY = 'ServiceOrder';
 /** The stock service order type for maintenance and repair work. */
 export const DEFAULT_SERVICE_ORDER_TYPE = 'MRO';
+
+const KEY = ['ServiceOrderType', 'ServiceOrderNbr'] as const;
+const party = (record: WorkOrder): DocumentParty => ({ entity: 'customers', id: record.customerId });
 
 export function serviceOrderModifiedField(version: RestVersion): string | null {
   return atLeast(version, '23.200.001') ? 'LastModifiedDateTime' : null;
@@ -57,22 +62,9 @@ const STATUS_FROM_ACUMATICA: Readonly<Record<string, (typeof WORK_ORDER_STATUSES
 
 /** Maps a work order to a `ServiceOrder` PUT body (without its number: the caller adds keys on update). */
 export function workOrderToAcumatica(record: WorkOrder, ctx: PushContext): AcumaticaBody {
-  const missing: Dependency[] = [];
-  const customer = ctx.keys.customer(record.customerId);
-  if (customer === undefined) missing.push({ entity: 'customers', id: record.customerId });
-  const items = lineItems(record.lines, ctx.keys, missing);
-  assertResolved(missing);
+  const { party: customer, items } = resolveDocument(party(record), record.lines, ctx.keys);
   const rows = record.lines.map((line, i) =>
-    wrapped({
-      InventoryID: items[i],
-      Description: line.description,
-      EstimatedQty: line.quantity,
-      UnitPrice: line.unitPrice,
-      // Our price is the agreed one: keep Acumatica from repricing the line.
-      ManualPrice: true,
-      UOM: line.uom,
-      DiscountPercent: line.discountPercent,
-    }),
+    agreedPriceLine(items[i], line, { description: 'Description', quantity: 'EstimatedQty' }),
   );
   return {
     ...wrapped({
@@ -82,7 +74,7 @@ export function workOrderToAcumatica(record: WorkOrder, ctx: PushContext): Acuma
       Date: record.date,
       ExternalReference: record.externalRef,
     }),
-    Details: reconcileRows(details(ctx.current, 'Details'), rows),
+    Details: documentDetails(ctx.current, rows),
   };
 }
 
@@ -102,7 +94,7 @@ function lineFromAcumatica(row: AcumaticaRecord, ctx: PullContext): Line | undef
 
 /** Maps an Acumatica `ServiceOrder` to our fields; skipped when its customer is not ours. */
 export function workOrderFromAcumatica(entity: AcumaticaRecord, ctx: PullContext): PullResult<'work-orders'> {
-  const key = pairKeyOf('ServiceOrderType', 'ServiceOrderNbr')(entity);
+  const key = pairKeyOf(...KEY)(entity);
   const id = acumaticaId(entity);
   const customerKey = str(entity, 'Customer');
   const customerId = customerKey ? ctx.ids.customer(customerKey) : undefined;
@@ -115,26 +107,23 @@ export function workOrderFromAcumatica(entity: AcumaticaRecord, ctx: PullContext
     };
   }
   const status = str(entity, 'Status');
-  return {
-    kind: 'record',
-    acumaticaId: id,
+  return pulledRecord<'work-orders'>(entity, {
     key,
-    modifiedAt: instant(entity, serviceOrderModifiedField(ctx.restVersion)),
-    fields: compact({
+    modifiedField: serviceOrderModifiedField(ctx.restVersion),
+    fields: {
       customerId,
       description: str(entity, 'Description'),
       date: dateOnly(entity, 'Date'),
       lines: details(entity, 'Details')
         .map((row) => lineFromAcumatica(row, ctx))
         .filter((l): l is Line => l !== undefined),
-    }),
+    },
     createDefaults: {
       // Our work orders need a description; Acumatica's may be empty.
       description: `Service order ${key}`,
       status: (status && STATUS_FROM_ACUMATICA[status]) || 'OPEN',
     },
-    unresolved: [],
-  };
+  });
 }
 
 /** A work order reduced to what a push then a pull preserves. */
@@ -179,10 +168,7 @@ export const workOrdersMapper: EntityMapper<'work-orders'> = {
   entity: 'work-orders',
   acumaticaEntity: ENTITY,
   push: workOrderToAcumatica,
-  dependencies: (record) => [
-    { entity: 'customers', id: record.customerId },
-    ...lineDependencies(record.lines),
-  ],
+  dependencies: (record) => documentDependencies(party(record), record.lines),
   pull: workOrderFromAcumatica,
   comparable: comparableWorkOrder,
   pullReferences: (entity) => {
@@ -197,7 +183,6 @@ export const workOrdersMapper: EntityMapper<'work-orders'> = {
     modifiedField: serviceOrderModifiedField(version),
     expand: ['Details'],
   }),
-  keyOf: pairKeyOf('ServiceOrderType', 'ServiceOrderNbr'),
-  keyFieldsFromExternalId: pairKey('ServiceOrderType', 'ServiceOrderNbr'),
+  ...pairKeyed(...KEY),
   fieldList,
 };
