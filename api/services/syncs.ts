@@ -117,8 +117,6 @@ function quote(value: string): string {
 
 export class SyncService {
   private readonly now: () => Date;
-  /** Start requests in flight per account: this process decides them one at a time. */
-  private readonly starting = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: SyncServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -137,22 +135,6 @@ export class SyncService {
    * running one back with `already-running`.
    */
   async startManual(
-    accountId: string,
-    options: { full: boolean; entityTypes?: EntityType[] },
-  ): Promise<StartResult> {
-    // The lock is one findOneAndUpdate, but FerretDB does not make concurrent findAndModify calls atomic;
-    // queueing this process's requests per account keeps a burst of clicks from starting two runs.
-    const previous = this.starting.get(accountId) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => this.startLocked(accountId, options));
-    this.starting.set(accountId, mine);
-    try {
-      return await mine;
-    } finally {
-      if (this.starting.get(accountId) === mine) this.starting.delete(accountId);
-    }
-  }
-
-  private async startLocked(
     accountId: string,
     options: { full: boolean; entityTypes?: EntityType[] },
   ): Promise<StartResult> {
