@@ -13,6 +13,8 @@ import {
 } from '../acumatica';
 import {
   MissingDependencyError,
+  type PullContext,
+  type PulledFields,
   skuKey,
   type AcumaticaBody,
   type Dependency,
@@ -22,7 +24,15 @@ import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
 import type { PageResult } from '../core/runs';
 import type { RecordRepositories, RecordRepository } from '../store/records';
 import { isRecordRejection, messageOf } from './failures';
-import { customerHasGeo, mapperFor, recordHash, recordName, type AnyMapper, type AnyRecord } from './mapping';
+import {
+  customerHasGeo,
+  fieldsHash,
+  mapperFor,
+  recordHash,
+  recordName,
+  type AnyMapper,
+  type AnyRecord,
+} from './mapping';
 import type { PageTally } from './page-tally';
 import type { PageInput } from './types';
 
@@ -52,7 +62,18 @@ const CODES = {
   gone: 'AcumaticaRecordGone',
 } as const;
 
-/** Pushes one keyset page of candidates and reports the cursor of the next page (null when done). */
+/**
+ * Records of a page pushed at once. The account's limiter still caps requests in flight and per minute;
+ * this only keeps its budget busy instead of sending one record at a time.
+ */
+export const PUSH_CONCURRENCY = 8;
+
+/**
+ * Pushes one keyset page of candidates, several records at a time, and reports the cursor of the next page
+ * (null when done). The heartbeat carries the last id before which every record is done, so a retried
+ * attempt resumes there (records done after it are skipped by their state or hash). After a failure no new
+ * record starts; the ones in flight finish before the error is thrown, so a retry never overlaps them.
+ */
 export async function pushPage(args: PushPageArgs): Promise<PageResult> {
   const { input, tally } = args;
   const repo = repoOf(args.records, input.entity);
@@ -61,23 +82,45 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
     ...(args.after ? { after: args.after } : {}),
     limit: input.pageSize,
   });
+  const items = page.items;
   const pusher = new Pusher(args);
-  let last: string | null = null;
-  for (const record of page.items) {
-    // Stop between records once the run is cancelled (the HTTP calls themselves abort on the signal).
-    args.signal.throwIfAborted();
-    const outcome = await pusher.push(input.entity, record);
-    if (outcome.status === 'failed') {
-      tally.fail(record._id, recordName(record), outcome.message);
-    } else {
-      tally.count(outcome.status);
-      if (input.entity === 'customers' && outcome.status === 'pushed' && !customerHasGeo(record as never)) {
-        tally.missingGeo(record._id);
+  const finished: boolean[] = items.map(() => false);
+  let contiguous = -1;
+  let next = 0;
+  let error: unknown = undefined;
+  const lane = async (): Promise<void> => {
+    while (error === undefined && next < items.length) {
+      const i = next++;
+      const record = items[i] as AnyRecord;
+      try {
+        // Stop between records once the run is cancelled (the HTTP calls themselves abort on the signal).
+        args.signal.throwIfAborted();
+        const outcome = await pusher.pushOnce(input.entity, record);
+        if (outcome.status === 'failed') {
+          tally.fail(record._id, recordName(record), outcome.message);
+        } else {
+          tally.count(outcome.status);
+          if (
+            input.entity === 'customers' &&
+            outcome.status === 'pushed' &&
+            !customerHasGeo(record as never)
+          ) {
+            tally.missingGeo(record._id);
+          }
+        }
+      } catch (err) {
+        error ??= err;
+        return;
       }
+      finished[i] = true;
+      while (finished[contiguous + 1]) contiguous++;
+      const done = items[contiguous];
+      if (done) args.progress(done._id);
     }
-    last = record._id;
-    args.progress(record._id);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, items.length) }, lane));
+  if (error !== undefined) throw error;
+  const last = items.at(-1)?._id ?? null;
   return tally.result(page.nextCursor !== null ? last : null);
 }
 
@@ -91,6 +134,17 @@ class Pusher {
   private readonly done = new Map<string, Promise<Outcome>>();
 
   constructor(private readonly args: PushPageArgs) {}
+
+  /** Pushes a record of the page once, sharing the outcome with records of the page that depend on it. */
+  pushOnce(entity: EntityType, record: AnyRecord): Promise<Outcome> {
+    const id = `${entity}/${record._id}`;
+    let outcome = this.done.get(id);
+    if (!outcome) {
+      outcome = this.push(entity, record);
+      this.done.set(id, outcome);
+    }
+    return outcome;
+  }
 
   /** Pushes `record` (after its dependencies) and writes the outcome to the store. */
   async push(entity: EntityType, record: AnyRecord, chain: readonly string[] = []): Promise<Outcome> {
@@ -163,6 +217,11 @@ class Pusher {
           pushedUpdatedAt: record.updatedAt,
         });
       }
+      return { status: 'unchanged', externalId: sync.externalId };
+    }
+
+    if (sync.externalId && (await this.acumaticaWins(entity, mapper, record))) {
+      // Last-modified wins: an ERP edit newer than ours replaced our record instead of being overwritten.
       return { status: 'unchanged', externalId: sync.externalId };
     }
 
@@ -303,6 +362,95 @@ class Pusher {
       ...mapper.keyFieldsFromExternalId(key).body,
     };
     return { response: await client.put(def.acumaticaEntity, update, { signal }) };
+  }
+
+  /**
+   * Last-modified-wins before an update: reads Acumatica's copy of a record it already has and, when that
+   * copy changed after we last saw it and after our own edit, applies it to our record (as a pull would,
+   * with a note that local changes were replaced). True when Acumatica's copy was applied, so the update
+   * must not be sent. Only for entity types that are pulled: there is no mapping back for the others.
+   * Costs one GET per update; creates and unchanged records cost nothing.
+   */
+  private async acumaticaWins(entity: EntityType, mapper: AnyMapper, record: AnyRecord): Promise<boolean> {
+    const def = ENTITIES[entity];
+    const query = mapper.pullQuery?.(this.args.version);
+    const externalId = record.sync.externalId;
+    if (
+      !externalId ||
+      !def.directions.includes('pull') ||
+      !mapper.pull ||
+      !query?.modifiedField ||
+      query.inquiry
+    ) {
+      return false;
+    }
+    const theirs = await this.current(
+      def.acumaticaEntity,
+      mapper,
+      externalId,
+      record.sync.acumaticaId,
+      query.expand,
+    );
+    const modified = theirs ? modifiedAt(theirs, query.modifiedField) : undefined;
+    const known = record.sync.acumaticaModifiedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+    if (
+      !theirs ||
+      !modified ||
+      modified.getTime() <= known ||
+      modified.getTime() <= record.updatedAt.getTime()
+    ) {
+      return false;
+    }
+    const { input } = this.args;
+    let pulled;
+    try {
+      const ctx: PullContext = {
+        settings: input.settings,
+        restVersion: this.args.version,
+        ids: await this.references(mapper, theirs),
+      };
+      pulled = mapper.pull(theirs, ctx);
+    } catch (err) {
+      // Acumatica's copy cannot be read back: our push goes out as before rather than failing the record.
+      this.args.log.warn(
+        { recordId: record._id, entity, err: messageOf(err) },
+        'newer Acumatica copy could not be mapped',
+      );
+      return false;
+    }
+    if (pulled.kind !== 'record') return false;
+    const fields = pulled.fields as PulledFields<EntityType>;
+    const applied = await repoOf(this.args.records, entity).applyPulled(input.accountId, {
+      acumaticaId: pulled.acumaticaId ?? record.sync.acumaticaId ?? `${def.acumaticaEntity}:${pulled.key}`,
+      externalId: pulled.key,
+      acumaticaModifiedAt: modified,
+      hash: fieldsHash(entity, fields, input.settings),
+      fields: fields as never,
+      externalRef: record.externalRef,
+    });
+    // "unchanged": the newer copy does not differ in what we sync (or ours is newer after all): push ours.
+    if (applied.outcome === 'unchanged') return false;
+    this.args.log.info({ recordId: record._id, entity }, "Acumatica's newer copy replaced the local edit");
+    return true;
+  }
+
+  /** Our ids of the customers and items one Acumatica record refers to (as the pull resolves them). */
+  private async references(mapper: AnyMapper, raw: AcumaticaRecord): Promise<PullContext['ids']> {
+    const { records, input } = this.args;
+    const refs = mapper.pullReferences?.(raw) ?? { customers: [], items: [] };
+    const customers = new Map<string, string>();
+    const items = new Map<string, { productId: string } | { serviceId: string }>();
+    for (const key of new Set(refs.customers)) {
+      const found = await records.customers.findByExternalId(input.accountId, key);
+      if (found) customers.set(key, found._id);
+    }
+    for (const key of new Set(refs.items)) {
+      const product = await records.products.findByExternalId(input.accountId, key);
+      const service = product ? null : await records.services.findByExternalId(input.accountId, key);
+      if (product) items.set(key, { productId: product._id });
+      else if (service) items.set(key, { serviceId: service._id });
+    }
+    return { customer: (key) => customers.get(key), item: (key) => items.get(key) };
   }
 
   /** Acumatica's current copy (with detail rows), or undefined when it no longer exists. */
