@@ -2,17 +2,20 @@
  * The activities' view of the mapper registry: one untyped-by-entity accessor, the hash both directions
  * compare, and small record helpers.
  */
+import type { AcumaticaRecord } from '../acumatica';
 import {
   MAPPERS,
   pulledHash,
   pushHash,
   type EntityMapper,
+  type PullIds,
   type PulledFields,
   type PushContext,
 } from '../acumatica/mappers';
 import { hasValidCoordinates, type Customer, type RecordTypes } from '../core/records';
 import type { EntityType } from '../core/entities';
 import type { RunSettings } from '../core/runs';
+import type { RecordRepositories } from '../store/records';
 
 export type AnyMapper = EntityMapper<EntityType>;
 export type AnyRecord = RecordTypes[EntityType];
@@ -59,4 +62,34 @@ export function customerHasGeo(customer: Pick<Partial<Customer>, 'billingAddress
     hasValidCoordinates(customer.billingAddress) ||
     (customer.locations ?? []).some((l) => hasValidCoordinates(l.address))
   );
+}
+
+/**
+ * Our ids of the customers and items that Acumatica records refer to (by their Acumatica keys), for the
+ * pull mappers. One query per referenced entity type, whatever the number of records.
+ */
+export async function resolveReferences(
+  records: RecordRepositories,
+  accountId: string,
+  mapper: AnyMapper,
+  raws: readonly AcumaticaRecord[],
+): Promise<PullIds> {
+  const customers = new Map<string, string>();
+  const items = new Map<string, { productId: string } | { serviceId: string }>();
+  if (mapper.pullReferences) {
+    const refs = raws.map((r) => mapper.pullReferences?.(r) ?? { customers: [], items: [] });
+    const customerKeys = [...new Set(refs.flatMap((r) => r.customers))];
+    const itemKeys = [...new Set(refs.flatMap((r) => r.items))];
+    for (const c of await records.customers.findByExternalIds(accountId, customerKeys)) {
+      if (c.sync.externalId) customers.set(c.sync.externalId, c._id);
+    }
+    // A key that is both a product and a service resolves to the product, as Acumatica keeps one item list.
+    for (const s of await records.services.findByExternalIds(accountId, itemKeys)) {
+      if (s.sync.externalId) items.set(s.sync.externalId, { serviceId: s._id });
+    }
+    for (const p of await records.products.findByExternalIds(accountId, itemKeys)) {
+      if (p.sync.externalId) items.set(p.sync.externalId, { productId: p._id });
+    }
+  }
+  return { customer: (key) => customers.get(key), item: (key) => items.get(key) };
 }

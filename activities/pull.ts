@@ -3,12 +3,20 @@
  */
 import type { Logger } from 'pino';
 import { datetimeOffset, filter, type AcumaticaClient, type AcumaticaRecord } from '../acumatica';
-import type { PullContext, PullIds, PullResult, PulledFields } from '../acumatica/mappers';
+import type { PullContext, PullResult, PulledFields } from '../acumatica/mappers';
 import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
 import type { PageResult } from '../core/runs';
 import { matchPulled, type RecordRepositories, type RecordRepository } from '../store/records';
 import type { PullPageInput } from './types';
-import { customerHasGeo, fieldsHash, mapperFor, recordName, type AnyMapper, type AnyRecord } from './mapping';
+import {
+  customerHasGeo,
+  fieldsHash,
+  mapperFor,
+  recordName,
+  resolveReferences,
+  type AnyMapper,
+  type AnyRecord,
+} from './mapping';
 import type { PageTally } from './page-tally';
 import { messageOf } from './failures';
 
@@ -72,7 +80,7 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
   const ctx: PullContext = {
     settings: input.settings,
     restVersion: args.version,
-    ids: await resolveReferences(args, mapper, raws),
+    ids: await resolveReferences(args.records, input.accountId, mapper, raws),
   };
   const mapped = raws.flatMap((raw) => mapRaw(mapper, query.entity, raw, ctx));
   // Records referring to one created on this page (a sub-customer listed before its parent) go last and
@@ -98,7 +106,7 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     if (hasUnresolved(result) && !mapper.pullMany) {
       const retried = mapRaw(mapper, query.entity, item.raw, {
         ...ctx,
-        ids: await resolveReferences(args, mapper, [item.raw]),
+        ids: await resolveReferences(args.records, input.accountId, mapper, [item.raw]),
       });
       result = retried[0]?.result ?? result;
     }
@@ -202,34 +210,6 @@ function mapRaw(
 
 function hasUnresolved(result: Mapped): boolean {
   return result.kind === 'record' && result.unresolved.length > 0;
-}
-
-/** Resolves the Acumatica keys a page refers to (customers, items) to our ids, one lookup per distinct key. */
-async function resolveReferences(
-  args: PullPageArgs,
-  mapper: AnyMapper,
-  raws: AcumaticaRecord[],
-): Promise<PullIds> {
-  const customers = new Map<string, string>();
-  const items = new Map<string, { productId: string } | { serviceId: string }>();
-  if (mapper.pullReferences) {
-    const accountId = args.input.accountId;
-    const refs = raws.map((r) => mapper.pullReferences?.(r) ?? { customers: [], items: [] });
-    for (const key of new Set(refs.flatMap((r) => r.customers))) {
-      const found = await args.records.customers.findByExternalId(accountId, key);
-      if (found) customers.set(key, found._id);
-    }
-    for (const key of new Set(refs.flatMap((r) => r.items))) {
-      const product = await args.records.products.findByExternalId(accountId, key);
-      if (product) {
-        items.set(key, { productId: product._id });
-        continue;
-      }
-      const service = await args.records.services.findByExternalId(accountId, key);
-      if (service) items.set(key, { serviceId: service._id });
-    }
-  }
-  return { customer: (key) => customers.get(key), item: (key) => items.get(key) };
 }
 
 function safeKey(mapper: AnyMapper, raw: AcumaticaRecord): string {

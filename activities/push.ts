@@ -30,6 +30,7 @@ import {
   mapperFor,
   recordHash,
   recordName,
+  resolveReferences,
   type AnyMapper,
   type AnyRecord,
 } from './mapping';
@@ -407,7 +408,7 @@ class Pusher {
       const ctx: PullContext = {
         settings: input.settings,
         restVersion: this.args.version,
-        ids: await this.references(mapper, theirs),
+        ids: await resolveReferences(this.args.records, this.args.input.accountId, mapper, [theirs]),
       };
       pulled = mapper.pull(theirs, ctx);
     } catch (err) {
@@ -432,25 +433,6 @@ class Pusher {
     if (applied.outcome === 'unchanged') return false;
     this.args.log.info({ recordId: record._id, entity }, "Acumatica's newer copy replaced the local edit");
     return true;
-  }
-
-  /** Our ids of the customers and items one Acumatica record refers to (as the pull resolves them). */
-  private async references(mapper: AnyMapper, raw: AcumaticaRecord): Promise<PullContext['ids']> {
-    const { records, input } = this.args;
-    const refs = mapper.pullReferences?.(raw) ?? { customers: [], items: [] };
-    const customers = new Map<string, string>();
-    const items = new Map<string, { productId: string } | { serviceId: string }>();
-    for (const key of new Set(refs.customers)) {
-      const found = await records.customers.findByExternalId(input.accountId, key);
-      if (found) customers.set(key, found._id);
-    }
-    for (const key of new Set(refs.items)) {
-      const product = await records.products.findByExternalId(input.accountId, key);
-      const service = product ? null : await records.services.findByExternalId(input.accountId, key);
-      if (product) items.set(key, { productId: product._id });
-      else if (service) items.set(key, { serviceId: service._id });
-    }
-    return { customer: (key) => customers.get(key), item: (key) => items.get(key) };
   }
 
   /** Acumatica's current copy (with detail rows), or undefined when it no longer exists. */

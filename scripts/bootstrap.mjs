@@ -13,6 +13,8 @@ const scripts = {
   start: 'scripts/start.ts',
   test: 'scripts/test.ts',
   tools: 'scripts/tools.ts',
+  faults: 'scripts/faults.ts',
+  bench: 'bench/run.ts',
 };
 
 function fail(message) {

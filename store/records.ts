@@ -399,6 +399,14 @@ export class RecordRepository<T extends EntityType> {
     } as Filter<Stored>)) as Doc<T> | null;
   }
 
+  /** The records with these Acumatica keys (External IDs), in one query; keys without a record are skipped. */
+  async findByExternalIds(accountId: string, externalIds: readonly string[]): Promise<Doc<T>[]> {
+    if (externalIds.length === 0) return [];
+    return (await this.collection
+      .find({ accountId, 'sync.externalId': { $in: [...externalIds] } } as Filter<Stored>)
+      .toArray()) as unknown as Doc<T>[];
+  }
+
   /** The record with this Acumatica GUID, if any. */
   async findByAcumaticaId(accountId: string, acumaticaId: string): Promise<Doc<T> | null> {
     return (await this.collection.findOne({
