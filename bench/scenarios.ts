@@ -27,7 +27,7 @@ export interface Profile {
 
 /**
  * Sizes. The brief asks for 10k/50k scale points and tens of thousands of pulled records; on FerretDB every
- * store lookup but `{_id}` is a collection scan (see bench/README.md, "Known limits"), which makes push and pull
+ * store lookup but `{_id}` is a collection scan (see the README, "Performance", "Known limits"), which makes push and pull
  * quadratic, so the sizes are what finishes in the time budget on 2 cores. Raise them once that is fixed.
  */
 export const PROFILES: Record<Profile['name'], Profile> = {
