@@ -61,6 +61,18 @@ async function isFerretDB(client: MongoClient): Promise<boolean> {
   return typeof info.ferretdbVersion === 'string';
 }
 
+const backends = new WeakMap<Db, Promise<boolean>>();
+
+/** Whether `db` is served by FerretDB (asked once per database handle). */
+export function servedByFerretDB(db: Db): Promise<boolean> {
+  let answer = backends.get(db);
+  if (!answer) {
+    answer = db.command({ buildInfo: 1 }).then((info) => typeof info.ferretdbVersion === 'string');
+    backends.set(db, answer);
+  }
+  return answer;
+}
+
 const RECORD_INDEXES: IndexDescription[] = [
   // Push candidates and list-by-state, keyset-paged on _id.
   { key: { accountId: 1, 'sync.state': 1, _id: 1 }, name: 'account_state_id' },

@@ -21,7 +21,7 @@ import {
 } from '../core/records';
 import { decidePull } from '../core/sync-state';
 import { parseOrThrow, ValidationError, type FieldIssue } from '../core/validation';
-import { recordCollectionName } from './db';
+import { recordCollectionName, servedByFerretDB } from './db';
 import {
   ConcurrentUpdateError,
   ConflictError,
@@ -43,6 +43,14 @@ const BASE_KEYS = new Set<string>([
   'sync',
   'notes',
 ]);
+
+/** Conditions a record must meet for a write to apply (compare-and-set). */
+interface WriteGuard {
+  /** The record was not changed since this version. */
+  updatedAt?: Date;
+  /** No push intent is recorded yet. */
+  withoutPushIntent?: boolean;
+}
 
 export interface RecordFilter {
   state?: SyncState | readonly SyncState[];
@@ -130,6 +138,31 @@ export class RecordRepository<T extends EntityType> {
 
   private scope(accountId: string, id?: string): Filter<Stored> {
     return (id === undefined ? { accountId } : { accountId, _id: id }) as Filter<Stored>;
+  }
+
+  /**
+   * Updates one record of the account if `guard` holds; true when it matched. On MongoDB this is one
+   * atomic `updateOne` on `{accountId, _id, ...guard}`. FerretDB serves only a bare `{_id}` filter from its
+   * primary key (any other filter scans the collection) and does not apply a guarded update atomically
+   * anyway, so there the guard is checked on the document read by `_id`, then the update goes by `_id`.
+   */
+  private async updateGuarded(
+    accountId: string,
+    id: string,
+    guard: WriteGuard,
+    update: UpdateFilter<Stored>,
+  ): Promise<boolean> {
+    if (!(await servedByFerretDB(this.db))) {
+      const filter: Record<string, unknown> = { accountId, _id: id };
+      if (guard.updatedAt) filter.updatedAt = guard.updatedAt;
+      if (guard.withoutPushIntent) filter['sync.pushIntent'] = { $exists: false };
+      return (await this.collection.updateOne(filter as Filter<Stored>, update)).matchedCount === 1;
+    }
+    const doc = (await this.collection.findOne({ _id: id } as Filter<Stored>)) as RecordBase | null;
+    if (!doc || doc.accountId !== accountId) return false;
+    if (guard.updatedAt && doc.updatedAt.getTime() !== guard.updatedAt.getTime()) return false;
+    if (guard.withoutPushIntent && doc.sync.pushIntent) return false;
+    return (await this.collection.updateOne({ _id: id } as Filter<Stored>, update)).matchedCount === 1;
   }
 
   /**
@@ -225,11 +258,7 @@ export class RecordRepository<T extends EntityType> {
       set.updatedAt = updatedAt;
       const update: UpdateFilter<Stored> = { $set: set as never };
       if (Object.keys(unset).length > 0) update.$unset = unset as never;
-      const result = await this.collection.updateOne(
-        { ...this.scope(accountId, id), updatedAt: current.updatedAt } as Filter<Stored>,
-        update,
-      );
-      if (result.matchedCount === 1)
+      if (await this.updateGuarded(accountId, id, { updatedAt: current.updatedAt }, update))
         return {
           ...current,
           ...set,
@@ -292,11 +321,9 @@ export class RecordRepository<T extends EntityType> {
     intent: { externalRef: string; runId: string },
   ): Promise<{ intent: PushIntent; created: boolean } | null> {
     const fresh: PushIntent = { externalRef: intent.externalRef, runId: intent.runId, startedAt: this.now() };
-    const updated = await this.collection.findOneAndUpdate(
-      { ...this.scope(accountId, id), 'sync.pushIntent': { $exists: false } } as Filter<Stored>,
-      { $set: { 'sync.pushIntent': fresh } } as UpdateFilter<Stored>,
-      { returnDocument: 'after' },
-    );
+    const updated = await this.updateGuarded(accountId, id, { withoutPushIntent: true }, {
+      $set: { 'sync.pushIntent': fresh },
+    } as UpdateFilter<Stored>);
     if (updated) return { intent: fresh, created: true };
     const current = await this.get(accountId, id);
     if (!current?.sync.pushIntent) return null;
@@ -329,17 +356,17 @@ export class RecordRepository<T extends EntityType> {
     if (result.acumaticaModifiedAt) set['sync.acumaticaModifiedAt'] = result.acumaticaModifiedAt;
     const unset = { 'sync.pushIntent': '', 'sync.lastError': '' };
     const guard = result.pushedUpdatedAt ? { updatedAt: result.pushedUpdatedAt } : {};
-    const synced = await this.collection.updateOne(
-      { ...this.scope(accountId, id), ...guard } as Filter<Stored>,
-      { $set: { ...set, 'sync.state': 'synced' }, $unset: unset } as UpdateFilter<Stored>,
-    );
-    if (synced.matchedCount === 1) return 'synced';
+    const synced = await this.updateGuarded(accountId, id, guard, {
+      $set: { ...set, 'sync.state': 'synced' },
+      $unset: unset,
+    } as UpdateFilter<Stored>);
+    if (synced) return 'synced';
     if (!result.pushedUpdatedAt) return null;
-    const raced = await this.collection.updateOne(this.scope(accountId, id), {
+    const raced = await this.updateGuarded(accountId, id, {}, {
       $set: { ...set, 'sync.state': 'pending' },
       $unset: unset,
     } as UpdateFilter<Stored>);
-    return raced.matchedCount === 1 ? 'pending' : null;
+    return raced ? 'pending' : null;
   }
 
   /**
@@ -355,14 +382,13 @@ export class RecordRepository<T extends EntityType> {
     const at = this.now();
     const message = truncate(error.message);
     const note: Note = { at, text: `Sync failed: ${message}`, author: 'sync', runId: error.runId };
-    const result = await this.collection.updateOne(this.scope(accountId, id), {
+    return this.updateGuarded(accountId, id, {}, {
       $set: {
         'sync.state': 'failed',
         'sync.lastError': { message, code: error.code, runId: error.runId, at },
       },
       $push: { notes: note },
     } as unknown as UpdateFilter<Stored>);
-    return result.matchedCount === 1;
   }
 
   /** Appends a note. @returns false when the record does not exist in this account */
@@ -373,10 +399,9 @@ export class RecordRepository<T extends EntityType> {
   ): Promise<boolean> {
     const entry: Note = { at: this.now(), text: truncate(note.text), author: note.author };
     if (note.runId) entry.runId = note.runId;
-    const result = await this.collection.updateOne(this.scope(accountId, id), {
+    return this.updateGuarded(accountId, id, {}, {
       $push: { notes: entry },
     } as unknown as UpdateFilter<Stored>);
-    return result.matchedCount === 1;
   }
 
   /**
@@ -471,11 +496,15 @@ export class RecordRepository<T extends EntityType> {
         };
         update.$push = { notes: note };
       }
-      const result = await this.collection.updateOne(
-        { ...this.scope(accountId, existing._id), updatedAt: existing.updatedAt } as Filter<Stored>,
-        update as UpdateFilter<Stored>,
-      );
-      if (result.matchedCount === 1) return { outcome: 'updated', id: existing._id };
+      if (
+        await this.updateGuarded(
+          accountId,
+          existing._id,
+          { updatedAt: existing.updatedAt },
+          update as UpdateFilter<Stored>,
+        )
+      )
+        return { outcome: 'updated', id: existing._id };
     }
     throw new ConcurrentUpdateError(
       `${ENTITIES[this.type].label} ${pulled.externalId} kept changing during the pull`,
