@@ -5,14 +5,11 @@
  * It talks to the bench over the IPC channel: `ready` once polling, `counters` on request.
  */
 import { readFileSync } from 'node:fs';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
-import { AcumaticaClientRegistry } from '../activities/client-registry';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
-import { createStore, parseMasterKey, SecretBox } from '../store';
-import { createSyncWorkers } from '../worker/worker';
+import { openWorkerProcess } from '../worker/compose';
 import type { MongoCounters, ParentMessage, WorkerMessage } from './ipc';
 
 /** Commands that change data; their statement counts are what "writes" means in the results. */
@@ -46,31 +43,12 @@ async function main(): Promise<void> {
     counters.writeStatements += statements;
   });
   await mongo.connect();
-  const db = mongo.db(config.MONGODB_DB);
-  const store = createStore(db);
-
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const clients = new AcumaticaClientRegistry({
-    accounts: store.accounts,
-    box: new SecretBox([parseMasterKey(config.MASTER_KEY)]),
-    logger,
-    limits: {
-      requestsPerMinute: config.ACUMATICA_REQUESTS_PER_MINUTE,
-      maxConcurrent: config.ACUMATICA_MAX_CONCURRENT_REQUESTS,
-    },
-  });
-  const workers = await createSyncWorkers({
-    connection,
-    client,
-    db,
-    store,
-    clients,
+  const { workers, close } = await openWorkerProcess(
     config,
     logger,
-    ...(bundlePath ? { workflowBundle: { code: readFileSync(bundlePath, 'utf8') } } : {}),
-  });
+    { client: mongo, db: mongo.db(config.MONGODB_DB), close: () => mongo.close() },
+    bundlePath ? { workflowBundle: { code: readFileSync(bundlePath, 'utf8') } } : {},
+  );
 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'counters') send({ type: 'counters', id: message.id, mongo: counters });
@@ -82,10 +60,7 @@ async function main(): Promise<void> {
   try {
     await running;
   } finally {
-    await clients.close();
-    await mongo.close();
-    await clientConnection.close();
-    await connection.close();
+    await close();
   }
 }
 

@@ -4,13 +4,11 @@
  * registry and runs the sync and Acumatica workers until SIGINT/SIGTERM (the SDK's shutdown signals),
  * then signs every Acumatica session out and closes MongoDB.
  */
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { AcumaticaClientRegistry } from '../activities/client-registry';
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfig } from '../core/config';
 import { createLogger, type Logger } from '../core/logger';
-import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox } from '../store';
-import { createSyncWorkers } from './worker';
+import { connectMongo, ensureIndexes } from '../store';
+import { openWorkerProcess } from './compose';
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -34,42 +32,17 @@ async function main(): Promise<void> {
     telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } } },
   });
 
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { appName: 'fsac-worker' });
   await ensureIndexes(mongo.db);
-  const store = createStore(mongo.db);
-  const clients = new AcumaticaClientRegistry({
-    accounts: store.accounts,
-    box: new SecretBox([parseMasterKey(config.MASTER_KEY)]),
-    logger,
-    limits: {
-      requestsPerMinute: config.ACUMATICA_REQUESTS_PER_MINUTE,
-      maxConcurrent: config.ACUMATICA_MAX_CONCURRENT_REQUESTS,
-    },
-  });
-
+  const { workers, close } = await openWorkerProcess(config, logger, mongo);
   try {
-    const workers = await createSyncWorkers({
-      connection,
-      client,
-      db: mongo.db,
-      store,
-      clients,
-      config,
-      logger,
-    });
     logger.info(
       { taskQueue: config.TEMPORAL_TASK_QUEUE, acumaticaTaskQueue: config.TEMPORAL_ACUMATICA_TASK_QUEUE },
       'worker started',
     );
     await workers.run();
   } finally {
-    await clients.close();
-    await mongo.close();
-    await clientConnection.close();
-    await connection.close();
+    await close();
     logger.info('worker stopped');
   }
 }

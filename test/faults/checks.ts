@@ -3,6 +3,7 @@
  * marked record `synced` (with a key that exists in Acumatica) or `failed` with a note, nothing lost.
  * Acumatica's side is read from the emulator's store, the field-service side from MongoDB.
  */
+import assert from 'node:assert/strict';
 import { ENTITIES, type EntityType } from '../../core/entities';
 import type { RecordTypes } from '../../core/records';
 import type { EmulatorAdmin, StoredRecord } from '../../emulator';
@@ -18,6 +19,14 @@ export interface Tally {
   recordsChecked: number;
   /** Readable lines for the first problems found. */
   problems: string[];
+}
+
+/** Asserts the tally counts none of `kinds` (all three unless named), showing the problems found. */
+export function assertClean(
+  tally: Tally,
+  kinds: readonly ('duplicates' | 'lost' | 'orphans')[] = ['duplicates', 'lost', 'orphans'],
+): void {
+  for (const kind of kinds) assert.equal(tally[kind], 0, `${kind}:\n${tally.problems.join('\n')}`);
 }
 
 export const emptyTally = (): Tally => ({

@@ -5,10 +5,9 @@
  * malformed JSON bodies).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { checkAccount } from '../../faults/checks';
+import { describe, test } from 'node:test';
+import { assertClean, checkAccount, emptyTally } from '../../faults/checks';
 import {
-  createAccount,
   DATASET_TYPES,
   entityRoute,
   figures,
@@ -17,43 +16,22 @@ import {
   runResult,
   runWorkflowIds,
   seedDataset,
-  SOAK,
-  startRun,
-  startWatchedEmulator,
   volume,
-  type WatchedEmulator,
 } from '../../faults/scenario';
-import { openFaultStack, type FaultStack } from '../../faults/stack';
-import { workerProcess, type WorkerHandle } from '../../faults/worker';
-import { emptyTally } from '../../faults/checks';
+import { SCENARIO_TIMEOUT as timeout, useFaultSuite } from '../../faults/suite';
 
 describe('faults: Acumatica misbehaving', () => {
-  let stack: FaultStack;
-  let worker: WorkerHandle;
-  const emulators: WatchedEmulator[] = [];
-
-  before(async () => {
-    stack = await openFaultStack('acumatica');
-    worker = workerProcess(stack, { pageSize: 5 });
-    await worker.start();
-  });
-  after(async () => {
-    await worker?.kill();
-    for (const e of emulators) await e.close();
-    await stack?.close();
-  });
-
-  const timeout = SOAK ? 3_600_000 : 600_000;
+  const suite = useFaultSuite('acumatica', { worker: { pageSize: 5 } });
 
   test(
     'faults at realistic rates: the run completes without duplicates, retries show in history',
     { timeout },
     async () => {
-      const emulator = await startWatchedEmulator({
+      const { stack, worker } = suite;
+      const emulator = await suite.emulator({
         limits: { maxRequestsPerMinute: 120, maxConcurrentRequests: 2 },
       });
-      emulators.push(emulator);
-      const account = await createAccount(stack.store, emulator.url, DATASET_TYPES);
+      const account = await suite.account(emulator, DATASET_TYPES);
       const data = await seedDataset(stack.store, account.id, volume(10, 80));
       const faults = {
         seed: 11,
@@ -73,7 +51,7 @@ describe('faults: Acumatica misbehaving', () => {
         if (writes % 7 === 0) expiries += emulator.admin.expireTokens() > 0 ? 1 : 0;
       });
 
-      const handle = await startRun(stack.client, worker.taskQueue, account.id);
+      const handle = await suite.startRun(account.id);
       const summary = await runResult(handle, timeout - 60_000);
       emulator.admin.setFaults({});
       const retries = await retryCounts(stack.client, runWorkflowIds(handle, DATASET_TYPES));
@@ -103,9 +81,7 @@ describe('faults: Acumatica misbehaving', () => {
       assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary));
       assert.ok(worker.running(), 'the worker survives');
       assert.ok(retries.retries > 0, 'retries are visible in the workflow history');
-      assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-      assert.equal(tally.lost, 0, tally.problems.join('\n'));
-      assert.equal(tally.orphans, 0, tally.problems.join('\n'));
+      assertClean(tally);
     },
   );
 
@@ -113,11 +89,11 @@ describe('faults: Acumatica misbehaving', () => {
     'bad data from Acumatica: affected records fail with a clear message, the run and worker survive',
     { timeout },
     async () => {
-      const emulator = await startWatchedEmulator({
+      const { stack, worker } = suite;
+      const emulator = await suite.emulator({
         seed: { customers: volume(12, 60), stockItems: volume(6, 30), seed: 5 },
       });
-      emulators.push(emulator);
-      const account = await createAccount(stack.store, emulator.url, ['customers', 'products']);
+      const account = await suite.account(emulator, ['customers', 'products']);
       const customers = emulator.admin.records('Customer');
       const items = emulator.admin.records('StockItem');
       const key = (r: { values: Record<string, unknown> }, field: string) => String(r.values[field]);
@@ -185,7 +161,7 @@ describe('faults: Acumatica misbehaving', () => {
         target: { entity: 'Customer', method: 'GET' },
       });
 
-      const handle = await startRun(stack.client, worker.taskQueue, account.id);
+      const handle = await suite.startRun(account.id);
       const summary = await runResult(handle, timeout - 60_000);
       emulator.admin.setFaults({});
       const retries = await retryCounts(stack.client, runWorkflowIds(handle, ['customers', 'products']));

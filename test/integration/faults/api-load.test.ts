@@ -3,53 +3,23 @@
  * lost "Export to Acumatica" marks.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { bearer, openApi, type FaultApi } from '../../faults/api';
-import { allRecords, checkAccount } from '../../faults/checks';
-import {
-  createAccount,
-  figures,
-  report,
-  runResult,
-  SOAK,
-  startRun,
-  startWatchedEmulator,
-  volume,
-  waitFor,
-  type WatchedEmulator,
-} from '../../faults/scenario';
-import { openFaultStack, type FaultStack } from '../../faults/stack';
-import { workerProcess, type WorkerHandle } from '../../faults/worker';
+import { describe, test } from 'node:test';
+import { bearer } from '../../faults/api';
+import { allRecords, assertClean, checkAccount } from '../../faults/checks';
+import { figures, report, volume, waitFor } from '../../faults/scenario';
+import { SCENARIO_TIMEOUT as timeout, useFaultSuite } from '../../faults/suite';
 import { customerInput } from '../../helpers/records';
 
 describe('faults: the API under load', () => {
-  let stack: FaultStack;
-  let worker: WorkerHandle;
-  let api: FaultApi;
-  const emulators: WatchedEmulator[] = [];
-
-  before(async () => {
-    stack = await openFaultStack('api');
-    worker = workerProcess(stack, { pageSize: 10 });
-    await worker.start();
-    api = await openApi(stack, worker);
-  });
-  after(async () => {
-    await api?.close();
-    await worker?.kill();
-    for (const e of emulators) await e.close();
-    await stack?.close();
-  });
-
-  const timeout = SOAK ? 3_600_000 : 600_000;
+  const suite = useFaultSuite('api', { worker: { pageSize: 10 }, api: true });
 
   test(
     'the API under a few thousand concurrent mixed requests while runs execute: no 5xx, no lost marks',
     { timeout },
     async () => {
-      const emulator = await startWatchedEmulator();
-      emulators.push(emulator);
-      const account = await createAccount(stack.store, emulator.url, ['customers']);
+      const { stack, api } = suite;
+      const emulator = await suite.emulator();
+      const account = await suite.account(emulator, ['customers']);
       const headers = bearer(account.apiKey);
       const base = `/accounts/${account.id}`;
       const total = volume(2_000, 8_000);
@@ -113,7 +83,7 @@ describe('faults: the API under load', () => {
         },
         timeout / 2,
       );
-      const final = await runResult(await startRun(stack.client, worker.taskQueue, account.id), timeout / 2);
+      const final = await suite.run(account.id, timeout / 2);
       const records = await allRecords(stack.store, account.id, 'customers');
       const unsettled = records.filter(
         (r) => marked.has(r._id) && r.sync.state !== 'synced' && r.sync.state !== 'failed',
@@ -146,8 +116,7 @@ describe('faults: the API under load', () => {
         [],
         'every marked record ends synced or failed',
       );
-      assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-      assert.equal(tally.lost, 0, tally.problems.join('\n'));
+      assertClean(tally, ['duplicates', 'lost']);
     },
   );
 });

@@ -5,28 +5,22 @@
  * two overlapping runs of one account).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RunSummary } from '../../../core/runs';
-import { bearer, openApi, type FaultApi } from '../../faults/api';
-import { allRecords, checkAccount } from '../../faults/checks';
+import { bearer } from '../../faults/api';
+import { allRecords, assertClean, checkAccount } from '../../faults/checks';
 import {
-  createAccount,
   DATASET_TYPES,
   entityRoute,
   figures,
   report,
   runResult,
   seedDataset,
-  SOAK,
-  startRun,
-  startWatchedEmulator,
   volume,
   waitFor,
   workInterval,
-  type WatchedEmulator,
 } from '../../faults/scenario';
-import { openFaultStack, type FaultStack } from '../../faults/stack';
-import { workerProcess, type WorkerHandle } from '../../faults/worker';
+import { SCENARIO_TIMEOUT as timeout, useFaultSuite, waitForRequests } from '../../faults/suite';
 import { createMarked, customerInput } from '../../helpers/records';
 
 /** Waits until the clock has moved past `t`, so the next edit is strictly later than the previous one. */
@@ -34,38 +28,20 @@ const after1ms = (t: number) =>
   waitFor('the clock to move on', () => (Date.now() > t + 1 ? true : undefined), 1_000);
 
 describe('faults: concurrent edits and overlapping runs', () => {
-  let stack: FaultStack;
-  let worker: WorkerHandle;
-  let api: FaultApi;
-  const emulators: WatchedEmulator[] = [];
-
-  before(async () => {
-    stack = await openFaultStack('concurrency');
-    worker = workerProcess(stack, { pageSize: 5 });
-    await worker.start();
-    api = await openApi(stack, worker);
-  });
-  after(async () => {
-    await api?.close();
-    await worker?.kill();
-    for (const e of emulators) await e.close();
-    await stack?.close();
-  });
-
-  const timeout = SOAK ? 3_600_000 : 600_000;
+  const suite = useFaultSuite('concurrency', { worker: { pageSize: 5 }, api: true });
 
   test(
     'ERP and field-service users edit the same records during a run: both sides converge, last edit wins',
     { timeout },
     async () => {
-      const emulator = await startWatchedEmulator();
-      emulators.push(emulator);
-      const account = await createAccount(stack.store, emulator.url, ['customers']);
+      const { stack } = suite;
+      const emulator = await suite.emulator();
+      const account = await suite.account(emulator, ['customers']);
       const n = volume(12, 48);
       const ids: string[] = [];
       for (let i = 0; i < n; i++)
         ids.push((await createMarked(stack.store, account.id, 'customers', customerInput()))._id);
-      const baseline = await runResult(await startRun(stack.client, worker.taskQueue, account.id), timeout);
+      const baseline = await suite.run(account.id, timeout);
       assert.equal(baseline.totals.pushed, n, 'baseline run pushed every customer');
 
       // Four groups: ERP only, field service only, ERP then field service, field service then ERP.
@@ -87,12 +63,8 @@ describe('faults: concurrent edits and overlapping runs', () => {
       };
 
       // Edits start once the run is under way.
-      const handle = await startRun(stack.client, worker.taskQueue, account.id);
-      await waitFor(
-        'the run to reach Acumatica',
-        () => ((emulator.admin.counters().GET ?? 0) > 0 ? true : undefined),
-        120_000,
-      );
+      const handle = await suite.startRun(account.id);
+      await waitForRequests(emulator, 'GET', 1, 'the run to reach Acumatica', 120_000);
       for (const [i, id] of ids.entries()) {
         const group = groups[i % groups.length]!;
         const erpName = `ERP edit ${i}`;
@@ -116,7 +88,7 @@ describe('faults: concurrent edits and overlapping runs', () => {
       }
       const during = await runResult(handle, timeout);
       // A later run converges whatever the edits raced with.
-      const later = await runResult(await startRun(stack.client, worker.taskQueue, account.id), timeout);
+      const later = await suite.run(account.id, timeout);
 
       const mismatches: string[] = [];
       for (const record of await allRecords(stack.store, account.id, 'customers')) {
@@ -145,8 +117,7 @@ describe('faults: concurrent edits and overlapping runs', () => {
       report(result);
 
       assert.deepEqual(mismatches, [], 'both sides agree on the last edit of every record');
-      assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-      assert.equal(tally.orphans, 0, tally.problems.join('\n'));
+      assertClean(tally, ['duplicates', 'orphans']);
     },
   );
 
@@ -154,11 +125,11 @@ describe('faults: concurrent edits and overlapping runs', () => {
     'an ERP edit landing between the pull and the push wins over an older field-service edit',
     { timeout },
     async () => {
-      const emulator = await startWatchedEmulator();
-      emulators.push(emulator);
-      const account = await createAccount(stack.store, emulator.url, ['customers']);
+      const { stack } = suite;
+      const emulator = await suite.emulator();
+      const account = await suite.account(emulator, ['customers']);
       const record = await createMarked(stack.store, account.id, 'customers', customerInput());
-      await runResult(await startRun(stack.client, worker.taskQueue, account.id), timeout);
+      await suite.run(account.id, timeout);
       const synced = (await stack.store.records.customers.get(account.id, record._id))!;
       const doc = emulator.admin
         .records('Customer')
@@ -182,7 +153,7 @@ describe('faults: concurrent edits and overlapping runs', () => {
         emulator.admin.editRecord('Customer', doc.id, { CustomerName: 'ERP edit' });
         erpEdited = true;
       });
-      const summary = await runResult(await startRun(stack.client, worker.taskQueue, account.id), timeout);
+      const summary = await suite.run(account.id, timeout);
       stop();
 
       const ours = (await stack.store.records.customers.get(account.id, record._id))!;
@@ -220,11 +191,9 @@ describe('faults: concurrent edits and overlapping runs', () => {
     'two runs requested at once and a schedule firing during a run never overlap',
     { timeout },
     async () => {
-      const emulator = await startWatchedEmulator();
-      emulators.push(emulator);
-      const account = await createAccount(stack.store, emulator.url, DATASET_TYPES, {
-        executionDelayMinutes: 15,
-      });
+      const { stack, worker, api } = suite;
+      const emulator = await suite.emulator();
+      const account = await suite.account(emulator, DATASET_TYPES, { executionDelayMinutes: 15 });
       await seedDataset(stack.store, account.id, volume(6, 20));
       await api.schedules.upsert({
         accountId: account.id,
@@ -256,11 +225,7 @@ describe('faults: concurrent edits and overlapping runs', () => {
         );
         const running = started.find((s) => s.status === 'started')!;
         // The schedule fires while the manual run works.
-        await waitFor(
-          'the manual run to reach Acumatica',
-          () => ((emulator.admin.counters().PUT ?? 0) > round ? true : undefined),
-          120_000,
-        );
+        await waitForRequests(emulator, 'PUT', round + 1, 'the manual run to reach Acumatica', 120_000);
         await api.schedules.trigger(account.id);
         await runResult(stack.client.workflow.getHandle(running.workflowId), timeout);
       }
@@ -310,8 +275,7 @@ describe('faults: concurrent edits and overlapping runs', () => {
       assert.deepEqual(overlaps, [], 'no two runs of the account worked at the same time');
       assert.ok(skipped >= rounds, `schedule ticks during a run were skipped (${skipped})`);
       assert.ok(worked.length >= rounds + 1, `runs did work (${worked.length})`);
-      assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-      assert.equal(tally.lost, 0, tally.problems.join('\n'));
+      assertClean(tally, ['duplicates', 'lost']);
     },
   );
 });

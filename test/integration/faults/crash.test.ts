@@ -5,10 +5,9 @@
  * note.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { checkAccount } from '../../faults/checks';
+import { before, describe, test } from 'node:test';
+import { assertClean, checkAccount } from '../../faults/checks';
 import {
-  createAccount,
   DATASET_TYPES,
   entityRoute,
   figures,
@@ -16,13 +15,10 @@ import {
   runResult,
   seedDataset,
   SOAK,
-  startRun,
-  startWatchedEmulator,
   volume,
   type WatchedEmulator,
 } from '../../faults/scenario';
-import { openFaultStack, type FaultStack } from '../../faults/stack';
-import { workerProcess, type WorkerHandle } from '../../faults/worker';
+import { useFaultSuite } from '../../faults/suite';
 
 /** Where a kill lands: the n-th response of this kind. */
 interface KillPoint {
@@ -33,29 +29,23 @@ interface KillPoint {
 }
 
 describe('faults: worker killed mid-run', () => {
-  let stack: FaultStack;
+  // The test starts the worker itself, so that it can kill and restart it.
+  const suite = useFaultSuite('crash', { worker: { pageSize: 5 }, startWorker: false });
   let emulator: WatchedEmulator;
-  let worker: WorkerHandle;
 
   before(async () => {
-    stack = await openFaultStack('crash');
     // Existing Acumatica records give the run pull pages to be killed in.
-    emulator = await startWatchedEmulator({
+    emulator = await suite.emulator({
       seed: { customers: volume(10, 40), stockItems: volume(4, 20), seed: 7 },
     });
-    worker = workerProcess(stack, { pageSize: 5 });
-  });
-  after(async () => {
-    await worker?.kill();
-    await emulator?.close();
-    await stack?.close();
   });
 
   test(
     'SIGKILL during pull pages, push pages and between the PUT and the write-back',
     { timeout: SOAK ? 3_600_000 : 900_000 },
     async () => {
-      const account = await createAccount(stack.store, emulator.url, DATASET_TYPES);
+      const { stack, worker } = suite;
+      const account = await suite.account(emulator, DATASET_TYPES);
       const data = await seedDataset(stack.store, account.id, volume(12, 100));
       const points: KillPoint[] = SOAK
         ? [
@@ -103,7 +93,7 @@ describe('faults: worker killed mid-run', () => {
       });
 
       await worker.start();
-      const handle = await startRun(stack.client, worker.taskQueue, account.id);
+      const handle = await suite.startRun(account.id);
       const summary = await runResult(handle, SOAK ? 3_000_000 : 840_000);
       stop();
       await Promise.all(restarts);
@@ -127,9 +117,7 @@ describe('faults: worker killed mid-run', () => {
         'kills after a committed PUT landed before the write-back',
       );
       assert.ok(['succeeded', 'partial'].includes(summary.outcome), `run outcome ${summary.outcome}`);
-      assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-      assert.equal(tally.lost, 0, tally.problems.join('\n'));
-      assert.equal(tally.orphans, 0, tally.problems.join('\n'));
+      assertClean(tally);
       assert.ok(
         tally.recordsChecked >= data.total,
         `checked ${tally.recordsChecked} of ${data.total} marked records`,

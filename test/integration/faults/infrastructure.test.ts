@@ -4,10 +4,9 @@
  * retry; nothing is lost or duplicated.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { checkAccount } from '../../faults/checks';
+import { describe, test } from 'node:test';
+import { assertClean, checkAccount } from '../../faults/checks';
 import {
-  createAccount,
   DATASET_TYPES,
   figures,
   pendingAttempts,
@@ -16,51 +15,27 @@ import {
   runResult,
   runWorkflowIds,
   seedDataset,
-  SOAK,
-  startRun,
-  startWatchedEmulator,
   volume,
   waitFor,
-  type WatchedEmulator,
 } from '../../faults/scenario';
-import { openFaultStack, type FaultStack } from '../../faults/stack';
-import { workerProcess, type WorkerHandle } from '../../faults/worker';
+import { SCENARIO_TIMEOUT as timeout, useFaultSuite, waitForRequests } from '../../faults/suite';
 
 describe('faults: infrastructure restarts mid-run', () => {
-  let stack: FaultStack;
-  let worker: WorkerHandle;
-  const emulators: WatchedEmulator[] = [];
-
-  before(async () => {
-    stack = await openFaultStack('infra');
-    worker = workerProcess(stack, { pageSize: 5 });
-    await worker.start();
-  });
-  after(async () => {
-    await worker?.kill();
-    for (const e of emulators) await e.close();
-    await stack?.close();
-  });
-
-  const timeout = SOAK ? 3_600_000 : 600_000;
+  const suite = useFaultSuite('infra', { worker: { pageSize: 5 } });
 
   test('the Temporal server restarts mid-run: the run resumes and completes', { timeout }, async () => {
-    const emulator = await startWatchedEmulator();
-    emulators.push(emulator);
-    const account = await createAccount(stack.store, emulator.url, DATASET_TYPES);
+    const { stack, worker } = suite;
+    const emulator = await suite.emulator();
+    const account = await suite.account(emulator, DATASET_TYPES);
     const data = await seedDataset(stack.store, account.id, volume(10, 60));
     const restarts = volume(1, 3);
-    const handle = await startRun(stack.client, worker.taskQueue, account.id);
+    const handle = await suite.startRun(account.id);
 
     const restartedAt: number[] = [];
     for (let i = 1; i <= restarts; i++) {
       // Mid-run: after a share of the records went out.
       const target = Math.floor((data.total * i) / (restarts + 1));
-      await waitFor(
-        'push progress',
-        () => ((emulator.admin.counters().PUT ?? 0) >= target ? true : undefined),
-        300_000,
-      );
+      await waitForRequests(emulator, 'PUT', target, 'push progress', 300_000);
       restartedAt.push(emulator.admin.counters().PUT ?? 0);
       await stack.restartTemporal();
     }
@@ -80,28 +55,22 @@ describe('faults: infrastructure restarts mid-run', () => {
 
     assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.totals));
     assert.ok(workerSurvived, 'the worker process survives a Temporal restart');
-    assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-    assert.equal(tally.lost, 0, tally.problems.join('\n'));
-    assert.equal(tally.orphans, 0, tally.problems.join('\n'));
+    assertClean(tally);
   });
 
   test('FerretDB restarts mid-run: activities retry, nothing is lost', { timeout }, async () => {
-    const emulator = await startWatchedEmulator();
-    emulators.push(emulator);
-    const account = await createAccount(stack.store, emulator.url, DATASET_TYPES);
+    const { stack } = suite;
+    const emulator = await suite.emulator();
+    const account = await suite.account(emulator, DATASET_TYPES);
     const data = await seedDataset(stack.store, account.id, volume(10, 60));
     const restarts = volume(1, 3);
-    const handle = await startRun(stack.client, worker.taskQueue, account.id);
+    const handle = await suite.startRun(account.id);
     const children = runWorkflowIds(handle, DATASET_TYPES).slice(1);
 
     const outages: { afterPuts: number; retriedDuringOutage: boolean }[] = [];
     for (let i = 1; i <= restarts; i++) {
       const target = Math.floor((data.total * i) / (restarts + 1));
-      await waitFor(
-        'push progress',
-        () => ((emulator.admin.counters().PUT ?? 0) >= target ? true : undefined),
-        300_000,
-      );
+      await waitForRequests(emulator, 'PUT', target, 'push progress', 300_000);
       const afterPuts = emulator.admin.counters().PUT ?? 0;
       let retriedDuringOutage = false;
       await stack.restartFerretDB(async () => {
@@ -129,8 +98,6 @@ describe('faults: infrastructure restarts mid-run', () => {
 
     assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.totals));
     assert.ok(retries.retries > 0, 'activities that met the outage were retried');
-    assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-    assert.equal(tally.lost, 0, tally.problems.join('\n'));
-    assert.equal(tally.orphans, 0, tally.problems.join('\n'));
+    assertClean(tally);
   });
 });

@@ -3,25 +3,19 @@
  * data never crossing accounts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { LicenceLimits } from '../../../emulator';
-import { addTally, checkAccount, emptyTally } from '../../faults/checks';
+import { addTally, assertClean, checkAccount, emptyTally } from '../../faults/checks';
 import {
-  createAccount,
   DATASET_TYPES,
   entityRoute,
   figures,
   report,
   runResult,
   seedDataset,
-  SOAK,
-  startRun,
-  startWatchedEmulator,
   volume,
-  type WatchedEmulator,
 } from '../../faults/scenario';
-import { openFaultStack, type FaultStack } from '../../faults/stack';
-import { workerProcess, type WorkerHandle } from '../../faults/worker';
+import { SCENARIO_TIMEOUT as timeout, useFaultSuite } from '../../faults/suite';
 
 /** The most requests any 60-second window holds. */
 function busiestMinute(times: number[]): number {
@@ -36,47 +30,30 @@ function busiestMinute(times: number[]): number {
 }
 
 describe('faults: many accounts at once', () => {
-  let stack: FaultStack;
-  let worker: WorkerHandle;
-  const emulators: WatchedEmulator[] = [];
-
-  before(async () => {
-    stack = await openFaultStack('accounts');
-    worker = workerProcess(stack, { pageSize: 10, maxConcurrentActivities: 16 });
-    await worker.start();
-  });
-  after(async () => {
-    await worker?.kill();
-    for (const e of emulators) await e.close();
-    await stack?.close();
-  });
-
-  const timeout = SOAK ? 3_600_000 : 600_000;
+  const suite = useFaultSuite('accounts', { worker: { pageSize: 10, maxConcurrentActivities: 16 } });
 
   test(
     '20+ accounts sync at once through one worker, each within its own licence, no data crossing',
     { timeout },
     async () => {
+      const { stack } = suite;
       const accounts = volume(20, 40);
       const limits: Partial<LicenceLimits> = { maxRequestsPerMinute: 60, maxConcurrentRequests: 2 };
       const tenants = [];
       for (let i = 0; i < accounts; i++) {
-        const emulator = await startWatchedEmulator({
+        const emulator = await suite.emulator({
           limits,
           seed: { customers: 3, stockItems: 2, seed: 100 + i },
         });
-        emulators.push(emulator);
         const times: number[] = [];
         emulator.onResponse((req) => {
           if (entityRoute(req)) times.push(Date.now());
         });
-        const account = await createAccount(stack.store, emulator.url, DATASET_TYPES);
+        const account = await suite.account(emulator, DATASET_TYPES);
         const data = await seedDataset(stack.store, account.id, volume(3, 8));
         tenants.push({ emulator, account, data, times });
       }
-      const handles = await Promise.all(
-        tenants.map((t) => startRun(stack.client, worker.taskQueue, t.account.id)),
-      );
+      const handles = await Promise.all(tenants.map((t) => suite.startRun(t.account.id)));
       const summaries = await Promise.all(handles.map((h) => runResult(h, timeout - 60_000)));
 
       let tally = emptyTally();
@@ -115,8 +92,7 @@ describe('faults: many accounts at once', () => {
       assert.deepEqual(notSucceeded, [], 'every account run succeeded');
       assert.deepEqual(overBudget, [], 'every account stayed within its own licence');
       assert.equal(tally.orphans, 0, `no record crossed accounts: ${tally.problems.join('\n')}`);
-      assert.equal(tally.duplicates, 0, tally.problems.join('\n'));
-      assert.equal(tally.lost, 0, tally.problems.join('\n'));
+      assertClean(tally, ['duplicates', 'lost']);
     },
   );
 });
