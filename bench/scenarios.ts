@@ -36,7 +36,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     pushRecords: 2000,
     licence: { requestsPerMinute: 300, concurrent: 6 },
     pullRecords: 2000,
-    scale: [2000, 10000],
+    scale: [1000, 3000],
     pageSize: 200,
   },
   quick: {
