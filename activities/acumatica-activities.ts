@@ -13,7 +13,7 @@ import { toActivityFailure } from './failures';
 import { checkConnection } from './connection-check';
 import { PageTally, type TallyState } from './page-tally';
 import { pullPage } from './pull';
-import { pushPage } from './push';
+import { pushPage, type PushPageArgs } from './push';
 import type {
   AcumaticaActivities,
   ConnectionActivities,
@@ -47,6 +47,38 @@ export function createAcumaticaActivities(
 ): AcumaticaActivities & ConnectionActivities {
   const now = deps.now ?? (() => new Date());
 
+  /**
+   * What every page activity does around its direction's work: the account's client, the resumed tally of
+   * an earlier attempt, heartbeats per record, cancellation, and one failure classification.
+   */
+  async function page(
+    input: PageInput,
+    direction: 'push' | 'pull',
+    work: (common: PageCommon, resume: PageHeartbeat | null) => Promise<PageResult>,
+  ): Promise<PageResult> {
+    const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction });
+    try {
+      const resume = resumeFrom(input.cursor);
+      const tally = new PageTally(input.entity, resume);
+      return await work(
+        {
+          input,
+          version: versionOf(input.settings.restVersion),
+          client: await deps.clients.get(input.accountId),
+          records: deps.store.records,
+          tally,
+          signal: cancellationSignal(),
+          log,
+          progress: (position) =>
+            heartbeat({ cursor: input.cursor, position, ...tally.state() } satisfies PageHeartbeat),
+        },
+        resume,
+      );
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+  }
+
   return {
     /**
      * Pushes one keyset page of records: the pending ones on an incremental run, every record of the type
@@ -60,27 +92,13 @@ export function createAcumaticaActivities(
      * `AcumaticaAuth` and `AccountConfigError` are non-retryable.
      */
     async pushPage(input: PageInput): Promise<PageResult> {
-      const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction: 'push' });
-      try {
-        const client = await deps.clients.get(input.accountId);
-        const resume = resumeFrom(input.cursor);
-        const tally = new PageTally(input.entity, resume);
-        return await pushPage({
-          input,
-          version: versionOf(input.settings.restVersion),
-          client,
-          records: deps.store.records,
-          tally,
+      return page(input, 'push', (common, resume) =>
+        pushPage({
+          ...common,
           after: typeof resume?.position === 'string' ? resume.position : input.cursor,
           integrationDate: now().toISOString().slice(0, 10),
-          signal: cancellationSignal(),
-          log,
-          progress: (position) =>
-            heartbeat({ cursor: input.cursor, position, ...tally.state() } satisfies PageHeartbeat),
-        });
-      } catch (err) {
-        throw toActivityFailure(err);
-      }
+        }),
+      );
     },
 
     /**
@@ -93,27 +111,14 @@ export function createAcumaticaActivities(
      * `AcumaticaAuth`, `AcumaticaRejected` (e.g. an unsupported filter), `AccountConfigError` (non-retryable).
      */
     async pullPage(input: PullPageInput): Promise<PageResult> {
-      const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction: 'pull' });
-      try {
-        const client = await deps.clients.get(input.accountId);
-        const resume = resumeFrom(input.cursor);
-        const tally = new PageTally(input.entity, resume);
-        return await pullPage({
+      return page(input, 'pull', (common, resume) =>
+        pullPage({
+          ...common,
           input,
-          version: versionOf(input.settings.restVersion),
-          client,
-          records: deps.store.records,
-          tally,
           startAt: typeof resume?.position === 'number' ? resume.position : 0,
           now: now(),
-          signal: cancellationSignal(),
-          log,
-          progress: (position) =>
-            heartbeat({ cursor: input.cursor, position, ...tally.state() } satisfies PageHeartbeat),
-        });
-      } catch (err) {
-        throw toActivityFailure(err);
-      }
+        }),
+      );
     },
 
     /**
@@ -131,6 +136,12 @@ export function createAcumaticaActivities(
     },
   };
 }
+
+/** The arguments push and pull pages share. */
+type PageCommon = Pick<
+  PushPageArgs,
+  'input' | 'version' | 'client' | 'records' | 'tally' | 'signal' | 'log'
+> & { progress(position: number | string): void };
 
 /** The heartbeat of an earlier attempt at the same page, if any. */
 function resumeFrom(cursor: string | null): PageHeartbeat | null {
