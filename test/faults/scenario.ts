@@ -29,29 +29,7 @@ export const SOAK = process.env.FSAC_FAULTS_SOAK === '1';
 /** The quick figure in `npm test`, the soak figure under `--soak`. */
 export const volume = (quick: number, soak: number): number => (SOAK ? soak : quick);
 
-/** Waits until `check` returns a value other than undefined; fails naming `what` after the deadline. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+export { waitFor } from '../helpers/wait';
 
 export type ResponseListener = (req: FastifyRequest, reply: FastifyReply) => void;
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { ScheduleService, scheduleId } from '../../../api/services/schedules';
+import { waitFor } from '../../helpers/wait';
 
 let connection: Connection;
 let client: Client;
@@ -16,20 +17,6 @@ before(async () => {
 after(async () => {
   await connection.close();
 });
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  deadlineMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('an account schedule is created, updated, paused, fires its run workflow, and is deleted', async () => {
   const accountId = `acc_${randomUUID().slice(0, 12)}`;
