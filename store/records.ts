@@ -210,10 +210,7 @@ export class RecordRepository<T extends EntityType> {
 
   /** The records with these ids that exist in this account (missing ids are skipped). */
   async getMany(accountId: string, ids: readonly string[]): Promise<Doc<T>[]> {
-    if (ids.length === 0) return [];
-    return (await this.collection
-      .find({ accountId, _id: { $in: [...ids] } } as Filter<Stored>)
-      .toArray()) as unknown as Doc<T>[];
+    return (await findByIds(this.db, this.collection, accountId, ids)) as unknown as Doc<T>[];
   }
 
   /**
@@ -614,15 +611,12 @@ export class RecordRepository<T extends EntityType> {
         });
       }
       if (refs.length === 0) continue;
-      const found = await this.db
-        .collection<Stored>(recordCollectionName(rule.target))
-        .find(
-          { accountId, _id: { $in: [...new Set(refs.map((r) => r.id))] } },
-          {
-            projection: { _id: 1 },
-          },
-        )
-        .toArray();
+      const found = await findByIds(
+        this.db,
+        this.db.collection<Stored>(recordCollectionName(rule.target)),
+        accountId,
+        refs.map((r) => r.id),
+      );
       const existing = new Set(found.map((d) => String(d._id)));
       const label = ENTITIES[rule.target].label.toLowerCase();
       for (const ref of refs) {
@@ -674,6 +668,28 @@ export class RecordRepository<T extends EntityType> {
     const last = items.at(-1);
     return { items, nextCursor: docs.length > limit && last ? last._id : null };
   }
+}
+
+/**
+ * The documents of the account with these ids (duplicates and missing ids skipped). One `$in` query on
+ * MongoDB; on FerretDB one `_id` lookup each, because only a bare `{_id}` filter reaches its index and an
+ * `$in` scans the whole collection (a page of lookups costs far less than one scan of a large collection).
+ */
+async function findByIds(
+  db: Db,
+  collection: Collection<Stored>,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Stored[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  if (!(await servedByFerretDB(db))) {
+    return collection.find({ accountId, _id: { $in: unique } } as Filter<Stored>).toArray() as Promise<
+      Stored[]
+    >;
+  }
+  const docs = await Promise.all(unique.map((id) => collection.findOne({ _id: id } as Filter<Stored>)));
+  return docs.filter((d): d is NonNullable<typeof d> => d?.accountId === accountId) as Stored[];
 }
 
 /** Every entity type's repository over one database. */
