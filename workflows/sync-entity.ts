@@ -6,6 +6,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -47,6 +48,12 @@ export interface SyncEntityState {
 }
 
 const MAX_LISTED_MISSING_GEO = 200;
+/**
+ * Progress goes to the parent run when the stage changes and otherwise at most this often (workflow time):
+ * every signal costs history events in both workflows, and a page takes well under this.
+ */
+export const PROGRESS_REPORT_INTERVAL_MS = 10_000;
+const PROGRESS_THROTTLE_PATCH = 'throttled-progress-reports';
 
 /**
  * One entity type of one run: pulls what Acumatica changed in the window (so last-modified-wins is decided
@@ -96,14 +103,20 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
   });
   setHandler(entityProgressQuery, progress);
   const parent = workflowInfo().parent;
+  let reported: { stage: SyncEntityState['stage']; at: number } | null = null;
   const report = async () => {
-    if (parent)
-      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(
-        entityProgressSignal,
-        entity,
-        progress(),
-      );
+    if (!parent) return;
+    reported = { stage: state.stage, at: Date.now() };
+    await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(
+      entityProgressSignal,
+      entity,
+      progress(),
+    );
   };
+  const reportDue = () =>
+    reported === null ||
+    reported.stage !== state.stage ||
+    Date.now() - reported.at >= PROGRESS_REPORT_INTERVAL_MS;
 
   const base: Omit<PageInput, 'cursor'> = {
     accountId: plan.accountId,
@@ -135,7 +148,8 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
       } else {
         state.cursor = page.cursor;
       }
-      await report();
+      // Runs that started before throttling kept reporting every page; replay them as they ran.
+      if (!patched(PROGRESS_THROTTLE_PATCH) || reportDue()) await report();
       const info = workflowInfo();
       if (
         state.stage !== 'done' &&

@@ -135,6 +135,36 @@ describe('runs', () => {
     }
   });
 
+  test('entity runs report progress to the run at stage changes, not once per page', async () => {
+    const env = await stack.setup({
+      emulator: { seed: { customers: 12, seed: 5 } },
+      pageSize: 2,
+      settings: { entityTypes: ['customers'] },
+    });
+    try {
+      for (let i = 0; i < 4; i++) await createMarked(env.store, env.account.id, 'customers', customerInput());
+      const handle = await env.runWorkers(async () => {
+        const h = await env.startSync();
+        await h.result();
+        return h;
+      });
+      const summary = await handle.result();
+      assert.equal(summary.totals.pulled, 12);
+      assert.equal(summary.totals.pushed, 4);
+      const child = summary.entities.customers;
+      // Pull pages of two, the empty last one, then push pages: well over the signals expected.
+      assert.ok((child?.pages ?? 0) >= 8, `pages: ${child?.pages}`);
+      const history = await handle.fetchHistory();
+      const signals = (history.events ?? []).filter(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'entityProgress',
+      ).length;
+      // First page, pull to push, done; a page taking over ten seconds would add one, none does here.
+      assert.ok(signals >= 2 && signals <= 4, `progress signals: ${signals} for ${child?.pages} pages`);
+    } finally {
+      await env.close();
+    }
+  });
+
   test('overlapping runs of one account: the second is skipped, a dead holder is taken over', async () => {
     const env = await stack.setup({ settings: { entityTypes: ['customers'] } });
     try {
