@@ -49,7 +49,7 @@ export const configSchema = z
     ACUMATICA_MAX_CONCURRENT_REQUESTS: positiveInt.default(4),
     /** History length at which an entity child continues as new. */
     SYNC_CONTINUE_AS_NEW_EVENTS: positiveInt.default(2000),
-    SYNC_PAGE_SIZE: positiveInt.max(1000).default(200),
+    SYNC_PAGE_SIZE: positiveInt.max(1000).default(500),
 
     EMULATOR_PORT: port.default(8180),
   })
