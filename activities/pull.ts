@@ -97,12 +97,32 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     ordered.flatMap(({ result }) => (result.kind === 'record' ? [identity(input.entity, result)] : [])),
   );
 
+  // Records we do not have yet are inserted together (one command per batch); the heartbeat position only
+  // moves past a batch once it is written, so a retried attempt redoes at most the unwritten batch.
+  let batch: { index: number; result: PulledRecordResult }[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const pending = batch;
+    batch = [];
+    await insertNew(args, pending);
+    args.progress(pending[pending.length - 1]!.index + 1);
+  };
   for (let i = args.startAt; i < ordered.length; i++) {
     // Stop between records once the run is cancelled (the HTTP calls themselves abort on the signal).
     args.signal.throwIfAborted();
     const item = ordered[i];
     if (!item) continue;
     let result = item.result;
+    const existing =
+      result.kind === 'record' ? matchPulled(candidates, identity(input.entity, result)) : null;
+    if (result.kind === 'record' && !existing && !hasUnresolved(result)) {
+      batch.push({ index: i, result });
+      if (batch.length >= INSERT_BATCH) await flush();
+      continue;
+    }
+    // Anything else is applied alone, after the batch: the tally a heartbeat carries must cover exactly
+    // the records before its position, and a reference may point to a record still in the batch.
+    await flush();
     if (hasUnresolved(result) && !mapper.pullMany) {
       const retried = mapRaw(mapper, query.entity, item.raw, {
         ...ctx,
@@ -115,12 +135,16 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     } else if (result.kind === 'skip') {
       tally.count('unchanged');
     } else {
-      await applyOne(args, result, matchPulled(candidates, identity(input.entity, result)));
+      await applyOne(args, result, existing ?? matchPulled(candidates, identity(input.entity, result)));
     }
     args.progress(i + 1);
   }
+  await flush();
   return tally.result(next);
 }
+
+/** Most new records written by one insert command. */
+const INSERT_BATCH = 200;
 
 type PulledRecordResult = Extract<PullResult<EntityType>, { kind: 'record' }>;
 
@@ -134,6 +158,56 @@ function identity(entity: EntityType, result: PulledRecordResult) {
   };
 }
 
+/** What the repository gets for a pulled record: create-only defaults only when we have no record yet. */
+function toPulled(args: PullPageArgs, result: PulledRecordResult, existing: AnyRecord | null) {
+  const { input } = args;
+  // Create-only defaults (e.g. the new-customer type) must never overwrite an existing record.
+  const fields = (
+    existing ? result.fields : { ...result.createDefaults, ...result.fields }
+  ) as PulledFields<EntityType>;
+  return {
+    ...identity(input.entity, result),
+    acumaticaModifiedAt: result.modifiedAt ? new Date(result.modifiedAt) : args.now,
+    hash: fieldsHash(input.entity, result.fields, input.settings),
+    fields: fields as never,
+  };
+}
+
+/** Counts a record written by the pull. */
+function countPulled(
+  args: PullPageArgs,
+  result: PulledRecordResult,
+  existing: AnyRecord | null,
+  fields: object,
+  id: string,
+): void {
+  args.tally.count('pulled');
+  if (args.input.entity === 'customers') {
+    // What is stored now: the pulled fields over what we had (a pull writes only the fields it maps).
+    const stored = { ...(existing ?? {}), ...fields };
+    if (!customerHasGeo(stored as never)) args.tally.missingGeo(id);
+  }
+}
+
+/** Inserts a batch of records we do not have; any the batch could not insert goes the one-by-one way. */
+async function insertNew(
+  args: PullPageArgs,
+  batch: readonly { index: number; result: PulledRecordResult }[],
+): Promise<void> {
+  const repo = args.records[args.input.entity] as unknown as RecordRepository<EntityType>;
+  const pulled = batch.map(({ result }) => toPulled(args, result, null));
+  const ids = await repo.insertPulledMany(args.input.accountId, pulled);
+  for (const [i, { result }] of batch.entries()) {
+    const id = ids[i];
+    if (id) {
+      args.tally.modified(result.modifiedAt);
+      countPulled(args, result, null, pulled[i]!.fields as object, id);
+    } else {
+      await applyOne(args, result, null);
+    }
+  }
+}
+
 async function applyOne(
   args: PullPageArgs,
   result: PulledRecordResult,
@@ -142,33 +216,15 @@ async function applyOne(
   const { input, tally } = args;
   const repo = args.records[input.entity] as unknown as RecordRepository<EntityType>;
   const label = recordName(result.fields) || result.key;
-  const id = identity(input.entity, result);
   try {
-    // Create-only defaults (e.g. the new-customer type) must never overwrite an existing record.
-    const fields = (
-      existing ? result.fields : { ...result.createDefaults, ...result.fields }
-    ) as PulledFields<EntityType>;
-    const applied = await repo.applyPulled(
-      input.accountId,
-      {
-        ...id,
-        acumaticaModifiedAt: result.modifiedAt ? new Date(result.modifiedAt) : args.now,
-        hash: fieldsHash(input.entity, result.fields, input.settings),
-        fields: fields as never,
-      },
-      existing as never,
-    );
+    const pulled = toPulled(args, result, existing);
+    const applied = await repo.applyPulled(input.accountId, pulled, existing as never);
     tally.modified(result.modifiedAt);
     if (applied.outcome === 'unchanged') {
       tally.count('unchanged');
       return;
     }
-    tally.count('pulled');
-    if (input.entity === 'customers') {
-      // What is stored now: the pulled fields over what we had (a pull writes only the fields it maps).
-      const stored = { ...(existing ?? {}), ...fields };
-      if (!customerHasGeo(stored as never)) tally.missingGeo(applied.id);
-    }
+    countPulled(args, result, existing, pulled.fields as object, applied.id);
   } catch (err) {
     if (!(err instanceof Error) || !RECORD_ERRORS.has(err.name)) throw err;
     args.log.warn({ key: result.key, err: err.name }, 'pulled record rejected');

@@ -4,7 +4,7 @@
  * single atomic update (FerretDB has no transactions); guards on the expected state make retries safe.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db, type Filter, type UpdateFilter } from 'mongodb';
 import { ENTITIES, type EntityType, type SyncState } from '../core/entities';
 import {
   EXTERNAL_ID_FAILED,
@@ -540,6 +540,56 @@ export class RecordRepository<T extends EntityType> {
 
   /** Inserts a pulled record; null when a racing writer inserted it first. */
   private async insertPulled(accountId: string, pulled: PulledRecord<T>): Promise<string | null> {
+    const doc = this.pulledDoc(accountId, pulled);
+    try {
+      await this.collection.insertOne(doc as never);
+      return doc._id;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      if (await this.collection.findOne({ _id: doc._id } as Filter<Stored>)) return null;
+      throw new ConflictError(
+        `externalRef ${doc.externalRef} is already used by another ${ENTITIES[this.type].label.toLowerCase()}`,
+      );
+    }
+  }
+
+  /**
+   * Inserts pulled records that have no record of ours yet, in one command (a bulk first pull writes a
+   * page at once instead of one insert per record). Returns, per input, the id of the inserted record, or
+   * null for one that was not inserted (invalid fields, a racing writer, a taken external ref): apply those
+   * one by one with {@link applyPulled}, which reports why.
+   */
+  async insertPulledMany(accountId: string, pulled: readonly PulledRecord<T>[]): Promise<(string | null)[]> {
+    const out: (string | null)[] = pulled.map(() => null);
+    const docs: { index: number; doc: ReturnType<RecordRepository<T>['pulledDoc']> }[] = [];
+    pulled.forEach((p, index) => {
+      try {
+        docs.push({ index, doc: this.pulledDoc(accountId, p) });
+      } catch {
+        // Left to the one-by-one path, which fails the record with the validation message.
+      }
+    });
+    if (docs.length === 0) return out;
+    const failed = new Set<number>();
+    try {
+      await this.collection.insertMany(docs.map((d) => d.doc) as never[], { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+      if (!(error instanceof MongoBulkWriteError) || writeErrors === undefined) throw error;
+      const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+      for (const e of list as { index: number; code?: number }[]) {
+        if (e.code !== 11000) throw error;
+        failed.add(e.index);
+      }
+    }
+    docs.forEach((d, i) => {
+      if (!failed.has(i)) out[d.index] = d.doc._id;
+    });
+    return out;
+  }
+
+  /** The document of a pulled record we do not have yet (state `synced`, id derived from Acumatica's). */
+  private pulledDoc(accountId: string, pulled: PulledRecord<T>) {
     const fields = this.withLocationIds(
       parseOrThrow(this.spec.createInput, { ...pulled.fields, externalRef: pulled.externalRef }) as Record<
         string,
@@ -548,7 +598,7 @@ export class RecordRepository<T extends EntityType> {
     );
     const id = derivedId(this.spec.idPrefix, accountId, pulled.acumaticaId);
     const now = this.now();
-    const doc = {
+    return {
       ...fields,
       _id: id,
       accountId,
@@ -565,16 +615,6 @@ export class RecordRepository<T extends EntityType> {
       },
       notes: [],
     };
-    try {
-      await this.collection.insertOne(doc as never);
-      return id;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      if (await this.collection.findOne({ _id: id } as Filter<Stored>)) return null;
-      throw new ConflictError(
-        `externalRef ${doc.externalRef} is already used by another ${ENTITIES[this.type].label.toLowerCase()}`,
-      );
-    }
   }
 
   private generatedRef(id: string): string {

@@ -495,4 +495,36 @@ describe('records: pulled from Acumatica', () => {
     assert.deepEqual(results.map((r) => r.outcome).sort(), ['created', 'unchanged']);
     assert.equal(await vendors.count(accountId), 1);
   });
+
+  it('inserts a page of new pulled records in one command; taken or invalid ones come back as null', async () => {
+    const accountId = newId('acc');
+    const customers = store.records.customers;
+    const none = { customerId: '', vendorId: '', productId: '', serviceId: '' };
+    const pulled = (n: number, fields: object = validInput('customers', none, n)) => ({
+      acumaticaId: `0b7c0000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+      externalId: `C${String(n).padStart(6, '0')}`,
+      acumaticaModifiedAt: new Date('2024-03-01T09:00:00Z'),
+      hash: `h${n}`,
+      fields: fields as never,
+    });
+    // One already there (a racing pull inserted it), one whose fields are invalid, one twice in the batch.
+    const raced = await customers.applyPulled(accountId, pulled(2));
+    assert.equal(raced.outcome, 'created');
+    const batch = [pulled(1), pulled(2), pulled(3, { name: '' }), pulled(4), pulled(4), pulled(5)];
+    const ids = await customers.insertPulledMany(accountId, batch);
+    assert.equal(ids.length, batch.length);
+    assert.equal(ids[1], null, 'already inserted');
+    assert.equal(ids[2], null, 'invalid fields');
+    assert.equal([ids[3], ids[4]].filter((id) => id !== null).length, 1, 'the same record twice: one insert');
+    for (const i of [0, 5]) {
+      const record = await customers.get(accountId, ids[i]!);
+      assert.equal(record?.sync.state, 'synced');
+      assert.equal(record?.sync.externalId, batch[i]!.externalId);
+      assert.equal(record?.sync.lastSyncedHash, batch[i]!.hash);
+    }
+    assert.equal(await customers.count(accountId), 4);
+    // The one-by-one path reports why the invalid one was not inserted.
+    await assert.rejects(customers.applyPulled(accountId, batch[2]!), ValidationError);
+    assert.deepEqual(await customers.insertPulledMany(accountId, []), []);
+  });
 });
