@@ -97,14 +97,27 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     ordered.flatMap(({ result }) => (result.kind === 'record' ? [identity(input.entity, result)] : [])),
   );
 
-  // Records we do not have yet are inserted together (one command per batch); the heartbeat position only
-  // moves past a batch once it is written, so a retried attempt redoes at most the unwritten batch.
-  let batch: { index: number; result: PulledRecordResult }[] = [];
+  // A reference can resolve on a second look only when it points to a record of this same page (a
+  // sub-customer listed before its parent); any other unresolved reference stays so.
+  const pageKeys = new Set(ordered.flatMap(({ result }) => (result.kind === 'record' ? [result.key] : [])));
+  const retryable = (result: Mapped): boolean =>
+    result.kind === 'record' &&
+    !mapper.pullMany &&
+    result.unresolved.some((u) => u.entity === input.entity && pageKeys.has(u.key));
+
+  // Records we do not have yet are inserted together (one command per batch), and the records skipped or
+  // failed among them are counted with the batch; the heartbeat position only moves past a batch once it
+  // is written, so its tally always covers exactly the records before its position.
+  let batch: { index: number; result: Mapped }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const pending = batch;
     batch = [];
-    await insertNew(args, pending);
+    await insertNew(
+      args,
+      pending.flatMap((p) => (p.result.kind === 'record' ? [p.result] : [])),
+    );
+    for (const { result } of pending) countUnwritten(args, result);
     args.progress(pending[pending.length - 1]!.index + 1);
   };
   for (let i = args.startAt; i < ordered.length; i++) {
@@ -115,27 +128,24 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     let result = item.result;
     const existing =
       result.kind === 'record' ? matchPulled(candidates, identity(input.entity, result)) : null;
-    if (result.kind === 'record' && !existing && !hasUnresolved(result)) {
+    if (!existing && !retryable(result)) {
       batch.push({ index: i, result });
       if (batch.length >= INSERT_BATCH) await flush();
       continue;
     }
-    // Anything else is applied alone, after the batch: the tally a heartbeat carries must cover exactly
-    // the records before its position, and a reference may point to a record still in the batch.
+    // Updates, and records whose reference may be in the batch, are applied alone after it.
     await flush();
-    if (hasUnresolved(result) && !mapper.pullMany) {
+    if (retryable(result)) {
       const retried = mapRaw(mapper, query.entity, item.raw, {
         ...ctx,
         ids: await resolveReferences(args.records, input.accountId, mapper, [item.raw]),
       });
       result = retried[0]?.result ?? result;
     }
-    if (result.kind === 'error') {
-      tally.fail(result.key, result.key, result.message);
-    } else if (result.kind === 'skip') {
-      tally.count('unchanged');
-    } else {
+    if (result.kind === 'record') {
       await applyOne(args, result, existing ?? matchPulled(candidates, identity(input.entity, result)));
+    } else {
+      countUnwritten(args, result);
     }
     args.progress(i + 1);
   }
@@ -189,15 +199,19 @@ function countPulled(
   }
 }
 
+/** Counts a pulled result that writes nothing: skipped by the settings, or unreadable. */
+function countUnwritten(args: PullPageArgs, result: Mapped): void {
+  if (result.kind === 'error') args.tally.fail(result.key, result.key, result.message);
+  else if (result.kind === 'skip') args.tally.count('unchanged');
+}
+
 /** Inserts a batch of records we do not have; any the batch could not insert goes the one-by-one way. */
-async function insertNew(
-  args: PullPageArgs,
-  batch: readonly { index: number; result: PulledRecordResult }[],
-): Promise<void> {
+async function insertNew(args: PullPageArgs, batch: readonly PulledRecordResult[]): Promise<void> {
+  if (batch.length === 0) return;
   const repo = args.records[args.input.entity] as unknown as RecordRepository<EntityType>;
-  const pulled = batch.map(({ result }) => toPulled(args, result, null));
+  const pulled = batch.map((result) => toPulled(args, result, null));
   const ids = await repo.insertPulledMany(args.input.accountId, pulled);
-  for (const [i, { result }] of batch.entries()) {
+  for (const [i, result] of batch.entries()) {
     const id = ids[i];
     if (id) {
       args.tally.modified(result.modifiedAt);

@@ -363,7 +363,9 @@ async function scalePoint(stack: BenchStack, p: Profile, records: number): Promi
     stack.emulator.admin.setLimits({ maxRequestsPerMinute: 0, maxConcurrentRequests: 0 });
     const pushAccount = await stack.createAccount(`bench scale push ${records}`);
     const mix = pushMix(records);
+    stack.log(`scale ${records}: creating and marking ${mixTotal(mix)} records`);
     await createPushData(stack.store, pushAccount.id, mix);
+    stack.log(`scale ${records}: pushing`);
     const push = await runSync(stack.temporal, worker.taskQueue, {
       accountId: pushAccount.id,
       entityTypes: PUSH_TYPES,
@@ -373,6 +375,7 @@ async function scalePoint(stack: BenchStack, p: Profile, records: number): Promi
 
     stack.emulator.admin.reset();
     stack.emulator.admin.seed(pullSeed(records, 11));
+    stack.log(`scale ${records}: pulling`);
     const pullAccount = await stack.createAccount(`bench scale pull ${records}`);
     const pull = await runSync(stack.temporal, worker.taskQueue, {
       accountId: pullAccount.id,

@@ -37,6 +37,8 @@ export interface BenchStack {
   store: Store;
   emulator: RunningEmulator;
   mongo: MongoConnection;
+  /** Writes a progress line to stderr (stdout stays machine-readable). */
+  log(line: string): void;
   /** Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001). */
   createAccount(name: string): Promise<Account>;
   startWorker(options: WorkerOptions): Promise<BenchWorker>;
@@ -175,6 +177,7 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
       store,
       emulator,
       mongo,
+      log,
       async createAccount(name) {
         const { account } = await store.accounts.create(
           {
