@@ -21,6 +21,8 @@ import { HttpTransport, type HttpRequest, type HttpResponse, type PoolOptions } 
 import type { RequestLimiter } from './limiter';
 import type { AcumaticaRecord } from './values';
 
+/** Re-logins of one request answered 401 before it fails as an authentication error. */
+const MAX_RELOGINS = 2;
 export interface ConnectionSettings {
   /** Instance URL including any virtual directory, e.g. `https://erp.example.com/AcumaticaERP`. */
   baseUrl: string;
@@ -165,7 +167,7 @@ export class AcumaticaClient {
 
   /**
    * Reads one record by key values (in the screen's key order, e.g. `['SO', 'SO004711']`) or by
-   * its GUID `id`. Retries nothing itself except one re-login on 401.
+   * its GUID `id`. Retries nothing itself except re-logins on 401.
    * @throws AcumaticaNotFoundError when no record has those keys; other AcumaticaErrors as classified.
    */
   async get(
@@ -182,7 +184,7 @@ export class AcumaticaClient {
 
   /**
    * Lists records with `$filter/$select/$expand/$top/$skip`. Without `$top` Acumatica returns
-   * every record: prefer {@link listPages}. Retries only one re-login on 401.
+   * every record: prefer {@link listPages}. Retries only re-logins on 401.
    * @throws AcumaticaError as classified (e.g. AcumaticaRejected for an unoptimizable filter).
    */
   async list(entity: string, options: ListOptions = {}): Promise<AcumaticaRecord[]> {
@@ -371,7 +373,7 @@ export class AcumaticaClient {
     return this.closing;
   }
 
-  /** Authenticated request with one re-login on 401; non-2xx answers are thrown classified. */
+  /** Authenticated request, signing in again on 401 (twice at most); non-2xx answers are thrown classified. */
   private async call(
     method: HttpRequest['method'],
     path: string,
@@ -399,7 +401,9 @@ export class AcumaticaClient {
       );
       this.auth.observe(res.headers);
       if (res.status < 400) return res;
-      if (res.status === 401 && attempt === 0) {
+      // A token can expire again between our re-login and the retry (a long run outlives many tokens, and a
+      // concurrent request may have been the one to renew): sign in again up to twice, then give up.
+      if (res.status === 401 && attempt < MAX_RELOGINS) {
         this.logger.warn({ method, path }, 'acumatica answered 401, signing in again');
         await this.auth.renew(credentials.generation, request.signal);
         continue;

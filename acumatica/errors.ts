@@ -102,7 +102,7 @@ export class AcumaticaRejectedError extends AcumaticaError {
   readonly retryable = false;
 }
 
-/** Credentials refused, or still 401/403 after one re-login. */
+/** Credentials refused, or still 401/403 after signing in again. */
 export class AcumaticaAuthError extends AcumaticaError {
   readonly type = 'AcumaticaAuth';
   readonly retryable = false;

@@ -130,7 +130,39 @@ describe('OAuth', () => {
     });
   });
 
-  it('signs in again only once when every token is refused, then fails with AcumaticaAuth', async () => {
+  it('a token expiring again right after the re-login is renewed once more; the request succeeds', async () => {
+    await withEmulator({}, async (emulator) => {
+      // The client logs each exchange as it completes: the first token answer after the forced expiry
+      // expires every token again, before the request is repeated with it.
+      let armed = false;
+      const watcher = pino(
+        { level: 'debug' },
+        {
+          write(line: string) {
+            const entry = JSON.parse(line) as { msg?: string; path?: string };
+            if (armed && entry.msg === 'acumatica request' && entry.path?.includes('/token')) {
+              armed = false;
+              emulator.admin.expireTokens();
+            }
+          },
+        },
+      );
+      const client = clientFor(emulator, OAUTH, { logger: watcher });
+      try {
+        await client.put('Customer', customer('C1'));
+        emulator.admin.expireTokens();
+        armed = true;
+        const before = emulator.admin.counters()['GET Customer'] ?? 0;
+        assert.equal(unwrapString((await client.get('Customer', 'C1')).CustomerID), 'C1');
+        assert.equal(armed, false, 'the token was expired again after the re-login');
+        assert.equal((emulator.admin.counters()['GET Customer'] ?? 0) - before, 3);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  it('signs in again at most twice when every token is refused, then fails with AcumaticaAuth', async () => {
     await withEmulator({ limits: { tokenLifetimeSec: 0 } }, async (emulator) => {
       const client = clientFor(emulator);
       try {
@@ -143,8 +175,8 @@ describe('OAuth', () => {
           },
         );
         const counters = emulator.admin.counters();
-        assert.equal(counters['POST identity/token'], 2);
-        assert.equal(counters['GET Customer'], 2);
+        assert.equal(counters['POST identity/token'], 3);
+        assert.equal(counters['GET Customer'], 3);
       } finally {
         await client.close();
       }
