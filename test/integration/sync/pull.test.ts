@@ -191,6 +191,34 @@ describe('pull', () => {
     }
   });
 
+  test('a project of a skipped sub-customer is imported without its customer; the others keep theirs', async () => {
+    const env = await stack.setup({
+      emulator: { seed: { customers: 30, projects: 12, seed: 4 } },
+      settings: { entityTypes: ['customers', 'projects'] },
+    });
+    try {
+      const { admin } = env.emulator;
+      const sub = admin.records('Customer').find((c) => c.values.ParentRecord);
+      assert.ok(sub, 'the seed has a sub-customer');
+      const projects = admin.records('Project');
+      admin.editRecord('Project', projects[0]!.id, { Customer: sub.values.CustomerID });
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.failures));
+      assert.equal(summary.entities.projects?.counts.pulled, projects.length);
+      const ours = await customersByKey(env);
+      assert.equal(ours.has(String(sub.values.CustomerID)), false, 'sub-customers are off');
+      const imported = (await env.store.records.projects.list(env.account.id, { limit: 100 })).items;
+      assert.equal(imported.length, projects.length);
+      for (const erp of admin.records('Project')) {
+        const mine = imported.find((p) => p.sync.externalId === erp.values.ProjectID);
+        const expected = ours.get(String(erp.values.Customer))?._id;
+        assert.equal(mine?.customerId, expected, `project ${String(erp.values.ProjectID)}`);
+      }
+    } finally {
+      await env.close();
+    }
+  });
+
   test('only the selected entity types sync', async () => {
     const env = await stack.setup({
       emulator: { seed: { customers: 3, vendors: 3, seed: 5 } },
