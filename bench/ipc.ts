@@ -6,6 +6,8 @@ export interface MongoCounters {
   commands: Record<string, number>;
   /** Write statements by collection (an `update` command with 3 updates counts 3). */
   writes: Record<string, number>;
+  /** Write commands by collection (an `insert` of 200 documents counts 1). */
+  writeCommands: Record<string, number>;
   writeStatements: number;
 }
 

@@ -92,13 +92,26 @@ export function pullSeed(total: number, seed: number): SeedCounts {
 function mongoDelta(
   after: MongoCounters,
   before: MongoCounters,
-): { commands: number; recordWrites: number; writesByCollection: Record<string, number> } {
+): {
+  commands: number;
+  recordWrites: number;
+  recordWriteCommands: number;
+  writesByCollection: Record<string, number>;
+} {
   const writesByCollection = counterDelta(after.writes, before.writes);
-  let recordWrites = 0;
-  for (const [collection, n] of Object.entries(writesByCollection))
-    if (RECORD_COLLECTIONS.has(collection)) recordWrites += n;
+  const writeCommands = counterDelta(after.writeCommands, before.writeCommands);
+  const onRecords = (counts: Record<string, number>) =>
+    Object.entries(counts).reduce(
+      (n, [collection, c]) => n + (RECORD_COLLECTIONS.has(collection) ? c : 0),
+      0,
+    );
   const commands = Object.values(counterDelta(after.commands, before.commands)).reduce((a, b) => a + b, 0);
-  return { commands, recordWrites, writesByCollection };
+  return {
+    commands,
+    recordWrites: onRecords(writesByCollection),
+    recordWriteCommands: onRecords(writeCommands),
+    writesByCollection,
+  };
 }
 
 /** Runs a sync while recording emulator requests and the worker's MongoDB commands. */
@@ -238,6 +251,9 @@ export async function bulkPull(
       requestsPerPulledRecord: round(perRecord, 4),
       // Measured by driver command monitoring in the worker: write statements to record collections.
       mongoWritesPerPulledRecord: round(run.mongo.recordWrites / Math.max(1, pulled)),
+      // Write batching: write commands to record collections, and records written per command.
+      mongoRecordWriteCommands: run.mongo.recordWriteCommands,
+      pulledRecordsPerWriteCommand: round(pulled / Math.max(1, run.mongo.recordWriteCommands), 1),
       mongoCommandsPerPulledRecord: round(run.mongo.commands / Math.max(1, pulled)),
       ...runFacts(run),
       goals: [goal('requestsPerPulledRecord', '<= 0.01', perRecord <= 0.01)],

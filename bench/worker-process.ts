@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'bench-worker');
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
-  const counters: MongoCounters = { commands: {}, writes: {}, writeStatements: 0 };
+  const counters: MongoCounters = { commands: {}, writes: {}, writeCommands: {}, writeStatements: 0 };
   const mongo = new MongoClient(config.MONGODB_URL, { appName: 'bench-worker', monitorCommands: true });
   mongo.on('commandStarted', (event: CommandStartedEvent) => {
     const name = event.commandName;
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     const collection = String(event.command[name] as unknown);
     const statements = field === '' ? 1 : ((event.command[field] as unknown[] | undefined)?.length ?? 0);
     counters.writes[collection] = (counters.writes[collection] ?? 0) + statements;
+    counters.writeCommands[collection] = (counters.writeCommands[collection] ?? 0) + 1;
     counters.writeStatements += statements;
   });
   await mongo.connect();
