@@ -10,7 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { DEFAULT_OAUTH_CLIENT, startEmulator, type RunningEmulator } from '../emulator';
+import { emulatorConnection, startEmulator, type RunningEmulator } from '../emulator';
 import {
   connectMongo,
   createStore,
@@ -183,16 +183,7 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
           {
             name,
             settings: {},
-            connection: {
-              url: emulator.url,
-              tenant: 'Company',
-              restUsername: 'admin',
-              restPassword: 'admin',
-              restVersion: '24.200.001',
-              authMode: 'oauth',
-              clientId: DEFAULT_OAUTH_CLIENT.clientId,
-              clientSecret: DEFAULT_OAUTH_CLIENT.secret,
-            },
+            connection: { ...emulatorConnection(emulator.url), restVersion: '24.200.001' },
           },
           BOX,
         );

@@ -75,6 +75,20 @@ export const DEFAULT_OAUTH_CLIENT: OAuthClient = {
   secret: 'emulator-secret',
 };
 
+/** An account's Acumatica connection to the emulator at `url`: its default user over its OAuth client. */
+export function emulatorConnection(url: string) {
+  const [user] = DEFAULT_USERS as [User];
+  return {
+    url,
+    tenant: user.tenant,
+    authMode: 'oauth' as const,
+    clientId: DEFAULT_OAUTH_CLIENT.clientId,
+    clientSecret: DEFAULT_OAUTH_CLIENT.secret,
+    restUsername: user.name,
+    restPassword: user.password,
+  };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     emulatorAdmin: EmulatorAdmin;

@@ -5,7 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildEmulator, type EmulatorAdmin, type EmulatorOptions } from './app';
 
-export { buildEmulator, DEFAULT_LIMITS, DEFAULT_OAUTH_CLIENT, DEFAULT_USERS } from './app';
+export {
+  buildEmulator,
+  DEFAULT_LIMITS,
+  DEFAULT_OAUTH_CLIENT,
+  DEFAULT_USERS,
+  emulatorConnection,
+} from './app';
 export type { EmulatorAdmin, EmulatorOptions, LicenceLimits } from './app';
 export type { FaultConfig } from './faults';
 export type { SeedCounts, SeedOption } from './seed';

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_OAUTH_CLIENT, DEFAULT_USERS } from '../emulator';
+import { emulatorConnection } from '../emulator';
 
 export interface DemoOptions {
   apiUrl: string;
@@ -276,19 +276,9 @@ export async function setUpDemo(options: DemoOptions): Promise<DemoResult> {
   }
 
   const adminCall = apiClient(options.apiUrl, options.adminKey);
-  const user = DEFAULT_USERS[0];
-  if (!user) throw new DemoError('the emulator has no default user');
   const created = await adminCall<{ account: { id: string }; apiKey: string }>('POST', '/accounts', {
     name: 'Demo field-service company',
-    connection: {
-      url: options.emulatorUrl,
-      tenant: user.tenant,
-      authMode: 'oauth',
-      clientId: DEFAULT_OAUTH_CLIENT.clientId,
-      clientSecret: DEFAULT_OAUTH_CLIENT.secret,
-      restUsername: user.name,
-      restPassword: user.password,
-    },
+    connection: emulatorConnection(options.emulatorUrl),
     settings: { executionDelayMinutes: 15 },
   });
   const accountId = created.account.id;

@@ -11,7 +11,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   buildEmulator,
-  DEFAULT_OAUTH_CLIENT,
+  emulatorConnection,
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../emulator';
@@ -96,16 +96,7 @@ export async function createAccount(
     {
       name: `faults ${randomUUID().slice(0, 8)}`,
       settings: { ...settings, entityTypes },
-      connection: {
-        url: emulatorUrl,
-        tenant: 'Company',
-        restUsername: 'admin',
-        restPassword: 'admin',
-        restVersion: '24.200.001',
-        authMode: 'oauth',
-        clientId: DEFAULT_OAUTH_CLIENT.clientId,
-        clientSecret: DEFAULT_OAUTH_CLIENT.secret,
-      },
+      connection: { ...emulatorConnection(emulatorUrl), restVersion: '24.200.001' },
     },
     TEST_BOX,
   );

@@ -18,7 +18,7 @@ import type { Db, MongoClient } from 'mongodb';
 import pino, { type Logger } from 'pino';
 import { AcumaticaClientRegistry } from '../../activities/client-registry';
 import {
-  DEFAULT_OAUTH_CLIENT,
+  emulatorConnection,
   startEmulator,
   type EmulatorOptions,
   type RunningEmulator,
@@ -158,20 +158,17 @@ async function setupSyncEnv(args: {
   const { env, db, options } = args;
   const store = createStore(db, options.now ? { now: options.now } : {});
   const emulator = await startEmulator({ seed: 'none', ...options.emulator });
+  const { clientId, clientSecret, ...connection } = emulatorConnection(emulator.url);
   const { account } = await store.accounts.create(
     {
       name: `test ${randomUUID().slice(0, 8)}`,
       settings: options.settings ?? {},
       connection: {
-        url: emulator.url,
-        tenant: 'Company',
-        restUsername: 'admin',
-        restPassword: options.password ?? 'admin',
+        ...connection,
+        restPassword: options.password ?? connection.restPassword,
         restVersion: options.restVersion ?? '24.200.001',
         authMode: options.authMode ?? 'oauth',
-        ...(options.authMode === 'cookie'
-          ? {}
-          : { clientId: DEFAULT_OAUTH_CLIENT.clientId, clientSecret: DEFAULT_OAUTH_CLIENT.secret }),
+        ...(options.authMode === 'cookie' ? {} : { clientId, clientSecret }),
       },
     },
     TEST_BOX,

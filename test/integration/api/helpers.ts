@@ -10,6 +10,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../../core/config';
 import { connectMongo, createStore, ensureIndexes, type MongoConnection, type Store } from '../../../store';
 import { buildApp } from '../../../api/app';
+import { emulatorConnection } from '../../../emulator';
 import type { App } from '../../../api/context';
 import { ScheduleService } from '../../../api/services/schedules';
 
@@ -82,15 +83,7 @@ export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 export function accountBody(url = 'http://127.0.0.1:1', overrides: Record<string, unknown> = {}) {
   return {
     name: `Test account ${suffix()}`,
-    connection: {
-      url,
-      tenant: 'Company',
-      authMode: 'oauth',
-      clientId: '3F2504E0-4F89-11D3-9A0C-0305E82C3301@Company',
-      clientSecret: 'emulator-secret',
-      restUsername: 'admin',
-      restPassword: 'admin',
-    },
+    connection: emulatorConnection(url),
     settings: { executionDelayMinutes: 15 },
     ...overrides,
   };
