@@ -48,22 +48,19 @@ export async function connectMongo(
     return client;
   };
   let client = await open();
-  if (await isFerretDB(client)) {
+  if (await servedByFerretDB(client.db(dbName))) {
     await client.close();
     client = await open(1);
   }
   return { client, db: client.db(dbName), close: () => client.close() };
 }
 
-/** FerretDB says so in `buildInfo` (`ferretdbVersion`); MongoDB has no such field. */
-async function isFerretDB(client: MongoClient): Promise<boolean> {
-  const info = await client.db('admin').command({ buildInfo: 1 });
-  return typeof info.ferretdbVersion === 'string';
-}
-
 const backends = new WeakMap<Db, Promise<boolean>>();
 
-/** Whether `db` is served by FerretDB (asked once per database handle). */
+/**
+ * Whether `db` is served by FerretDB, which says so in `buildInfo` (`ferretdbVersion`; MongoDB has no such
+ * field). Asked once per database handle.
+ */
 export function servedByFerretDB(db: Db): Promise<boolean> {
   let answer = backends.get(db);
   if (!answer) {

@@ -574,11 +574,10 @@ export class RecordRepository<T extends EntityType> {
     try {
       await this.collection.insertMany(docs.map((d) => d.doc) as never[], { ordered: false });
     } catch (error) {
-      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-      if (!(error instanceof MongoBulkWriteError) || writeErrors === undefined) throw error;
-      const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-      for (const e of list as { index: number; code?: number }[]) {
-        if (e.code !== 11000) throw error;
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      // Unordered: every document without a write error was inserted.
+      for (const e of [error.writeErrors].flat()) {
+        if (!isDuplicateKeyError(e)) throw error;
         failed.add(e.index);
       }
     }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
+import { servedByFerretDB } from '../../../store/db';
 
 // The store looks records up by `_id` alone because that is the one filter FerretDB hands to SQLite. The
 // project builds FerretDB with a source fix (scripts/tools.ts) so that this lookup searches the `_id` index
@@ -9,14 +10,13 @@ test('FerretDB finds a document by _id through its unique index, not a table sca
   const mongo = new MongoClient(process.env.MONGODB_URL!);
   const db = mongo.db(`idindex_${process.pid}`);
   try {
-    const hello = await db.admin().command({ buildInfo: 1 });
     const col = db.collection<{ _id: string; n: number }>('probe');
     await col.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: `doc_${n}`, n })));
     const plan = (await col.find({ _id: 'doc_7' }).explain()) as {
       queryPlanner?: { Plan?: string[] };
       filterPushdown?: boolean;
     };
-    if (typeof hello.ferretdbVersion !== 'string') {
+    if (!(await servedByFerretDB(db))) {
       // A real MongoDB uses its _id index anyway; only FerretDB's plan has this shape.
       assert.equal((await col.findOne({ _id: 'doc_7' }))?.n, 7);
       return;
