@@ -128,14 +128,16 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     let result = item.result;
     const existing =
       result.kind === 'record' ? matchPulled(candidates, identity(input.entity, result)) : null;
-    if (!existing && !retryable(result)) {
+    const retry = retryable(result);
+    if (!existing && !retry) {
       batch.push({ index: i, result });
       if (batch.length >= INSERT_BATCH) await flush();
       continue;
     }
     // Updates, and records whose reference may be in the batch, are applied alone after it.
     await flush();
-    if (retryable(result)) {
+    if (retry) {
+      // Mapped again from the same Acumatica record: same key and id, so `existing` still matches it.
       const retried = mapRaw(mapper, query.entity, item.raw, {
         ...ctx,
         ids: await resolveReferences(args.records, input.accountId, mapper, [item.raw]),
@@ -143,7 +145,7 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
       result = retried[0]?.result ?? result;
     }
     if (result.kind === 'record') {
-      await applyOne(args, result, existing ?? matchPulled(candidates, identity(input.entity, result)));
+      await applyOne(args, result, existing);
     } else {
       countUnwritten(args, result);
     }

@@ -270,15 +270,7 @@ export async function bulkPull(
 export const OVERHEAD_LATENCY_MS = 50;
 
 /** One side of the overhead comparison: the sync's wall time and the plain loop's, at one latency. */
-async function overheadAt(
-  stack: BenchStack,
-  p: Profile,
-  latencyMs: number,
-): Promise<{
-  run: Awaited<ReturnType<typeof measuredRun>>;
-  baseline: Awaited<ReturnType<typeof runBaseline>>;
-  records: number;
-}> {
+async function overheadAt(stack: BenchStack, p: Profile, latencyMs: number) {
   const concurrency = p.licence.concurrent;
   stack.emulator.admin.reset();
   stack.emulator.admin.setLimits({ maxRequestsPerMinute: 0, maxConcurrentRequests: 0 });

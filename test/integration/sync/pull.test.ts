@@ -211,9 +211,12 @@ describe('pull', () => {
       assert.equal(imported.length, projects.length);
       for (const erp of admin.records('Project')) {
         const mine = imported.find((p) => p.sync.externalId === erp.values.ProjectID);
+        assert.ok(mine, `project ${String(erp.values.ProjectID)} imported`);
         const expected = ours.get(String(erp.values.Customer))?._id;
-        assert.equal(mine?.customerId, expected, `project ${String(erp.values.ProjectID)}`);
+        assert.equal(mine.customerId, expected, `project ${String(erp.values.ProjectID)}`);
       }
+      const withCustomer = imported.filter((p) => p.customerId).length;
+      assert.ok(withCustomer > 0 && withCustomer < imported.length, 'both kinds of project are present');
     } finally {
       await env.close();
     }

@@ -9,21 +9,11 @@ import type { ConnectionCheck } from '../../../activities/types';
 import { RunLocks } from '../../../store/run-locks';
 import { createMarked, customerInput, reload } from '../../helpers/records';
 import { openSyncStack, workflowBundle, type SyncStack } from '../../helpers/sync-env';
+import { waitFor } from '../../helpers/wait';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/histories/sync-account.json');
 /** Child workflow ids derive from the run's id, so the fixture replays under its original id. */
 const FIXTURE_WORKFLOW_ID = 'sync/acc_q8k6a10pzbbp/77595124-d972-4517-be4f-fd79ffc1d726';
-
-/** Waits for `check` to hold, polling, up to a deadline (no fixed sleeps). */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function countRuns(client: Client, query: string): Promise<number> {
   let n = 0;
@@ -121,13 +111,13 @@ describe('runs', () => {
         await chopped.store.records.customers.count(chopped.account.id),
         await normal.store.records.customers.count(normal.account.id),
       );
-      const continued = await eventually(async () => {
+      const continued = await waitFor('a continued-as-new entity run', async () => {
         const n = await countRuns(
           stack.client,
           `WorkflowId = '${handle.workflowId}/customers' AND ExecutionStatus = 'ContinuedAsNew'`,
         );
         return n > 0 ? n : undefined;
-      }, 'a continued-as-new entity run');
+      });
       assert.ok(continued >= 1);
     } finally {
       await normal.close();
@@ -174,9 +164,8 @@ describe('runs', () => {
       const locks = new RunLocks(env.db);
       await env.runWorkers(async () => {
         const first = await env.startSync();
-        await eventually(
-          async () => ((await locks.get(account.id))?.workflowId === first.workflowId ? true : undefined),
-          'the first run to hold the lock',
+        await waitFor('the first run to hold the lock', async () =>
+          (await locks.get(account.id))?.workflowId === first.workflowId ? true : undefined,
         );
         const second = await (await env.startSync()).result();
         assert.equal(second.outcome, 'skipped');
@@ -304,13 +293,11 @@ describe('runs', () => {
       const locks = new RunLocks(env.db);
       const summary = await env.runWorkers(async () => {
         const handle = await env.startSync();
-        await eventually(
-          async () => ((await locks.get(account.id)) ? true : undefined),
-          'the run to take the lock',
+        await waitFor('the run to take the lock', async () =>
+          (await locks.get(account.id)) ? true : undefined,
         );
-        await eventually(
-          async () => (emulator.admin.records('Customer').length > 0 ? true : undefined),
-          'a first push',
+        await waitFor('a first push', () =>
+          emulator.admin.records('Customer').length > 0 ? true : undefined,
         );
         await handle.cancel();
         return handle.result();
