@@ -133,6 +133,13 @@ function repoOf(records: RecordRepositories, entity: EntityType): RecordReposito
 class Pusher {
   /** Dependency outcomes of this page, by `entity/id`. */
   private readonly done = new Map<string, Promise<Outcome>>();
+  /** Dependency records read for this page (records of a page share customers and items), by `entity/id`. */
+  private readonly dependencies = new Map<string, Promise<AnyRecord | null>>();
+  /** Acumatica's copies read during this page's pushes, by entity and id, with what they expanded. */
+  private readonly copies = new Map<
+    string,
+    { expand: readonly string[]; copy: Promise<AcumaticaRecord | undefined> }
+  >();
 
   constructor(private readonly args: PushPageArgs) {}
 
@@ -262,7 +269,12 @@ class Pusher {
     const id = `${dep.entity}/${dep.id}`;
     const label = ENTITIES[dep.entity].label;
     if (chain.includes(id)) return { message: `${label} ${dep.id} is part of a circular reference` };
-    const record = await repoOf(this.args.records, dep.entity).get(this.args.input.accountId, dep.id);
+    let loading = this.dependencies.get(id);
+    if (!loading) {
+      loading = repoOf(this.args.records, dep.entity).get(this.args.input.accountId, dep.id);
+      this.dependencies.set(id, loading);
+    }
+    const record = await loading;
     if (!record) return { message: `${label} ${dep.id} does not exist` };
     // A record with a key exists in Acumatica, whatever its local state: use it as it is there.
     if (record.sync.externalId) return { key: record.sync.externalId };
@@ -435,21 +447,30 @@ class Pusher {
     return true;
   }
 
-  /** Acumatica's current copy (with detail rows), or undefined when it no longer exists. */
-  private async current(
+  /**
+   * Acumatica's current copy (with the `expand`ed detail rows), or undefined when it no longer exists. Read
+   * once per record and push: the last-modified check and the detail-row match of the update that follows
+   * share one GET when the first read expanded what the second needs.
+   */
+  private current(
     acumaticaEntity: string,
     mapper: AnyMapper,
     externalId: string,
     acumaticaId: string | undefined,
     expand: string[],
   ): Promise<AcumaticaRecord | undefined> {
-    try {
-      const address = acumaticaId || mapper.keyFieldsFromExternalId(externalId).segments;
-      return await this.args.client.get(acumaticaEntity, address, { expand, signal: this.args.signal });
-    } catch (err) {
-      if (isAcumaticaError(err) && err.type === 'AcumaticaNotFound') return undefined;
-      throw err;
-    }
+    const id = `${acumaticaEntity}/${acumaticaId || externalId}`;
+    const read = this.copies.get(id);
+    if (read && expand.every((path) => read.expand.includes(path))) return read.copy;
+    const address = acumaticaId || mapper.keyFieldsFromExternalId(externalId).segments;
+    const copy = this.args.client
+      .get(acumaticaEntity, address, { expand, signal: this.args.signal })
+      .catch((err: unknown) => {
+        if (isAcumaticaError(err) && err.type === 'AcumaticaNotFound') return undefined;
+        throw err;
+      });
+    this.copies.set(id, { expand, copy });
+    return copy;
   }
 }
 

@@ -8,6 +8,7 @@ import {
   productInput,
   reload,
   salesOrderInput,
+  workOrderInput,
 } from '../../helpers/records';
 import { accountSnapshot, putCount } from '../../helpers/inspect';
 
@@ -196,6 +197,37 @@ describe('push', () => {
       assert.deepEqual(await accountSnapshot(env.db, account.id), before, 'no record was written');
       assert.equal(incremental.totals.pushed + incremental.totals.pulled, 0);
       assert.equal(full.totals.pushed + full.totals.pulled, 0);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test("an update reads Acumatica's copy once for the last-modified check and the detail rows", async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'work-orders'] } });
+    try {
+      const { store, account, emulator } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const lines = [{ description: 'Inspection', quantity: 1, unitPrice: 90 }];
+      const order = await createMarked(
+        store,
+        account.id,
+        'work-orders',
+        workOrderInput(customer._id, { lines }),
+      );
+      assert.equal((await env.runSync()).outcome, 'succeeded');
+
+      await store.records['work-orders'].update(account.id, order._id, { description: 'Repair, revised' });
+      await store.records['work-orders'].markForExport(account.id, { ids: [order._id] });
+      emulator.admin.resetCounters();
+      const summary = await env.runSync({ entityTypes: ['work-orders'] });
+      assert.equal(summary.totals.pushed, 1, JSON.stringify(summary));
+      const counters = emulator.admin.counters();
+      // Pull pages list ServiceOrders (one GET each), then one push page updates the order.
+      const pullPages = (summary.entities['work-orders']?.pages ?? 0) - 1;
+      assert.equal(counters['GET ServiceOrder'], pullPages + 1, JSON.stringify(counters));
+      assert.equal(counters['PUT ServiceOrder'], 1);
+      const erp = emulator.admin.records('ServiceOrder')[0];
+      assert.equal(erp?.values.Description, 'Repair, revised');
     } finally {
       await env.close();
     }
