@@ -54,7 +54,7 @@ test('a compare-and-set update succeeds on documents holding every BSON type the
     for (let rev = 1; rev <= 3; rev++) {
       const result = await col.updateOne(
         { _id: 'all-types', rev },
-        { $inc: { rev: 1 }, $set: { [`f${rev}`]: rev } },
+        { $inc: { rev: 1 }, $set: { stage: rev } },
       );
       assert.equal(result.modifiedCount, 1, `update at rev ${rev} applied`);
     }
