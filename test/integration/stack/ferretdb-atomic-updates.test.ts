@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Double, Int32, Long, MongoClient } from 'mongodb';
+import { Double, Int32, Long, MongoClient, type Document, type UpdateFilter } from 'mongodb';
 import { measureRaces } from '../../../scripts/ferretdb/races';
 import { servedByFerretDB } from '../../../store/db';
 
@@ -54,10 +54,10 @@ test('a compare-and-set update succeeds on documents holding every BSON type the
       rev: 1,
     });
     for (let rev = 1; rev <= 3; rev++) {
-      const result = await col.updateOne(
-        { _id: 'all-types', rev },
-        { $inc: { rev: 1 }, $set: { stage: rev } },
-      );
+      const result = await col.updateOne({ _id: 'all-types', rev }, {
+        $inc: { rev: 1 },
+        $set: { stage: rev },
+      } as UpdateFilter<Document>);
       assert.equal(result.modifiedCount, 1, `update at rev ${rev} applied`);
     }
     const stale = await col.updateOne({ _id: 'all-types', rev: 1 }, { $set: { text: 'stale' } });
