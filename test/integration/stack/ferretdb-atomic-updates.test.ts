@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Double, Int32, Long, MongoClient } from 'mongodb';
+import { Double, Int32, Long, MongoClient, type UpdateFilter } from 'mongodb';
 import { measureRaces } from '../../../scripts/ferretdb/races';
 import { servedByFerretDB } from '../../../store/db';
 
@@ -23,11 +23,18 @@ test('racing updates on separate connections lose nothing (updateOne with a revi
   assert.equal(fam.duplicates, 0, 'no two clients are handed the same new value');
 });
 
+/** A document of any shape with a revision. */
+interface Probe {
+  _id: string;
+  rev: number;
+  [field: string]: unknown;
+}
+
 test('a compare-and-set update succeeds on documents holding every BSON type the store writes', async () => {
   const mongo = new MongoClient(process.env.MONGODB_URL!);
   const db = mongo.db(`casbson_${process.pid}`);
   try {
-    const col = db.collection('probe');
+    const col = db.collection<Probe>('probe');
     // The patched SQLite backend compares the stored text with the re-encoded document read: a type that
     // did not encode back identically would make every update of such a document fail.
     await col.insertOne({
@@ -55,7 +62,7 @@ test('a compare-and-set update succeeds on documents holding every BSON type the
       const result = await col.updateOne({ _id: 'all-types', rev }, {
         $inc: { rev: 1 },
         $set: { stage: rev },
-      } as UpdateFilter<Document>);
+      } as UpdateFilter<Probe>);
       assert.equal(result.modifiedCount, 1, `update at rev ${rev} applied`);
     }
     const stale = await col.updateOne({ _id: 'all-types', rev: 1 }, { $set: { text: 'stale' } });
