@@ -62,7 +62,7 @@ test('a compare-and-set update succeeds on documents holding every BSON type the
       const result = await col.updateOne({ _id: 'all-types', rev }, {
         $inc: { rev: 1 },
         $set: { stage: rev },
-      } as UpdateFilter<Probe>);
+      } as unknown as UpdateFilter<Probe>);
       assert.equal(result.modifiedCount, 1, `update at rev ${rev} applied`);
     }
     const stale = await col.updateOne({ _id: 'all-types', rev: 1 }, { $set: { text: 'stale' } });
