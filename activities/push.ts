@@ -22,6 +22,7 @@ import {
 } from '../acumatica/mappers';
 import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
 import type { PageResult } from '../core/runs';
+import { revisionOf } from '../core/revisions';
 import type { RecordRepositories, RecordRepository } from '../store/records';
 import { isRecordRejection, messageOf } from './failures';
 import {
@@ -159,8 +160,16 @@ class Pusher {
     const { input } = this.args;
     const repo = repoOf(this.args.records, entity);
     const mapper = mapperFor(entity);
+    // The revision this push decides from; its own push-intent write advances it. The outcome is written
+    // back only to this revision: an edit made meanwhile keeps the record pending for the next run.
+    const read = { rev: revisionOf(record) };
     const fail = async (code: string, message: string): Promise<Outcome> => {
-      await repo.markFailed(input.accountId, record._id, { message, code, runId: input.runId });
+      await repo.markFailed(input.accountId, record._id, {
+        message,
+        code,
+        runId: input.runId,
+        rev: read.rev,
+      });
       return { status: 'failed', message };
     };
 
@@ -222,7 +231,7 @@ class Pusher {
           acumaticaId: sync.acumaticaId ?? '',
           ...(sync.acumaticaModifiedAt ? { acumaticaModifiedAt: sync.acumaticaModifiedAt } : {}),
           hash,
-          pushedUpdatedAt: record.updatedAt,
+          pushedRev: read.rev,
         });
       }
       return { status: 'unchanged', externalId: sync.externalId };
@@ -234,7 +243,7 @@ class Pusher {
     }
 
     try {
-      const saved = await this.send(entity, mapper, record, ctx);
+      const saved = await this.send(entity, mapper, record, ctx, read);
       if ('gone' in saved) return fail(CODES.gone, saved.gone);
       const externalId = keyOf(mapper, saved.response) ?? sync.externalId;
       const acumaticaId =
@@ -248,7 +257,7 @@ class Pusher {
         acumaticaId,
         ...(modified ? { acumaticaModifiedAt: modified } : {}),
         hash,
-        pushedUpdatedAt: record.updatedAt,
+        pushedRev: read.rev,
       });
       return { status: 'pushed', externalId };
     } catch (err) {
@@ -296,13 +305,15 @@ class Pusher {
   /**
    * Sends the PUT. Client-chosen keys and known document numbers are idempotent upserts. An auto-numbered
    * document without a number is created exactly once: the intent is recorded before the create, and any
-   * attempt that finds an intent looks the document up by its external reference and adopts it.
+   * attempt that finds an intent looks the document up by its external reference and adopts it. Recording
+   * the intent advances `read.rev`, the revision the outcome is written back to.
    */
   private async send(
     entity: EntityType,
     mapper: AnyMapper,
     record: AnyRecord,
     ctx: PushContext,
+    read: { rev: number },
   ): Promise<{ response: AcumaticaRecord } | { gone: string }> {
     const { client, input, signal } = this.args;
     const def = ENTITIES[entity];
@@ -344,8 +355,10 @@ class Pusher {
       const recorded = await repo.recordPushIntent(input.accountId, record._id, {
         externalRef: record.externalRef,
         runId: input.runId,
+        rev: read.rev,
       });
       if (!recorded) throw new Error(`${def.label} ${record._id} disappeared during the push`);
+      read.rev = recorded.rev;
       if (recorded.created) return { response: await client.put(def.acumaticaEntity, body, { signal }) };
       intent = recorded.intent;
     }

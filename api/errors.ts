@@ -6,7 +6,12 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../core/validation';
-import { ConcurrentUpdateError, ConflictError, UnsupportedOperationError } from '../store/errors';
+import {
+  ConcurrentUpdateError,
+  ConflictError,
+  PreconditionFailedError,
+  UnsupportedOperationError,
+} from '../store/errors';
 
 /** An error the API answers as is: status, snake_case code, a message safe to show. */
 export class ApiError extends Error {
@@ -97,6 +102,8 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
   if (err instanceof ConflictError) return { status: 409, body: body('conflict', err.message) };
   if (err instanceof ConcurrentUpdateError)
     return { status: 409, body: body('concurrent_update', err.message) };
+  if (err instanceof PreconditionFailedError)
+    return { status: 412, body: body('precondition_failed', err.message) };
   if (err instanceof UnsupportedOperationError) {
     return { status: 400, body: body('unsupported_operation', err.message) };
   }

@@ -498,6 +498,11 @@ export interface RecordBase {
   externalRef: string;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * Revision: 1 when created, advanced by every write (core/revisions.ts). Records stored before revisions
+   * existed have none, which counts as 0.
+   */
+  rev?: number;
   sync: SyncInfo;
   notes: Note[];
 }

@@ -20,6 +20,12 @@ export class ConcurrentUpdateError extends Error {
   readonly code = 'concurrent_update';
 }
 
+/** The record is not at the revision the caller expected (HTTP `If-Match`): read it again. */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  readonly code = 'precondition_failed';
+}
+
 /** True for MongoDB's duplicate-key error (E11000), which FerretDB reports the same way. */
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;

@@ -1,7 +1,8 @@
 /**
  * The record repository: one collection per entity type, `accountId` on every document and in every
- * query, so an account can never read or change another account's records. Every sync-state change is a
- * single atomic update (FerretDB has no transactions); guards on the expected state make retries safe.
+ * query, so an account can never read or change another account's records. Every write is a single atomic
+ * update that advances the record's revision (`rev`, core/revisions.ts); a writer that decided from what it
+ * read applies its write only to that revision, so a change made in between is never overwritten.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { MongoBulkWriteError, type Collection, type Db, type Filter, type UpdateFilter } from 'mongodb';
@@ -19,12 +20,14 @@ import {
   type RecordTypes,
   type UpdateInputs,
 } from '../core/records';
+import { ifMatchHolds, revisionFilter, revisionOf, type IfMatch } from '../core/revisions';
 import { decidePull } from '../core/sync-state';
 import { parseOrThrow, ValidationError, type FieldIssue } from '../core/validation';
 import { recordCollectionName, servedByFerretDB } from './db';
 import {
   ConcurrentUpdateError,
   ConflictError,
+  PreconditionFailedError,
   UnsupportedOperationError,
   isDuplicateKeyError,
 } from './errors';
@@ -40,14 +43,15 @@ const BASE_KEYS = new Set<string>([
   'externalRef',
   'createdAt',
   'updatedAt',
+  'rev',
   'sync',
   'notes',
 ]);
 
 /** Conditions a record must meet for a write to apply (compare-and-set). */
 interface WriteGuard {
-  /** The record was not changed since this version. */
-  updatedAt?: Date;
+  /** The record is still at this revision (nothing was written since it was read). */
+  rev?: number;
   /** No push intent is recorded yet. */
   withoutPushIntent?: boolean;
 }
@@ -114,6 +118,11 @@ function truncate(text: string): string {
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
 }
 
+/** The update with the record's revision advanced: every write goes through here. */
+function withNextRevision(update: UpdateFilter<Stored>): UpdateFilter<Stored> {
+  return { ...update, $inc: { rev: 1 } } as unknown as UpdateFilter<Stored>;
+}
+
 function businessFields(doc: RecordBase): Record<string, unknown> {
   return Object.fromEntries(Object.entries(doc).filter(([key]) => !BASE_KEYS.has(key)));
 }
@@ -140,11 +149,21 @@ export class RecordRepository<T extends EntityType> {
     return (id === undefined ? { accountId } : { accountId, _id: id }) as Filter<Stored>;
   }
 
+  /** The filter of one record of the account that meets `guard`. */
+  private guarded(accountId: string, id: string, guard: WriteGuard): Filter<Stored> {
+    return {
+      accountId,
+      _id: id,
+      ...(guard.rev !== undefined ? revisionFilter(guard.rev) : {}),
+      ...(guard.withoutPushIntent ? { 'sync.pushIntent': { $exists: false } } : {}),
+    } as Filter<Stored>;
+  }
+
   /**
-   * Updates one record of the account if `guard` holds; true when it matched. On MongoDB this is one
-   * atomic `updateOne` on `{accountId, _id, ...guard}`. FerretDB serves only a bare `{_id}` filter from its
-   * primary key (any other filter scans the collection) and does not apply a guarded update atomically
-   * anyway, so there the guard is checked on the document read by `_id`, then the update goes by `_id`.
+   * Updates one record of the account if `guard` holds, advancing its revision; true when it matched. One
+   * `updateOne` on both stores: MongoDB applies a single-document update atomically, and so does the
+   * project's FerretDB build (scripts/ferretdb/*.patch), which also finds the `_id` through its index when
+   * the filter has other conditions.
    */
   private async updateGuarded(
     accountId: string,
@@ -152,17 +171,11 @@ export class RecordRepository<T extends EntityType> {
     guard: WriteGuard,
     update: UpdateFilter<Stored>,
   ): Promise<boolean> {
-    if (!(await servedByFerretDB(this.db))) {
-      const filter: Record<string, unknown> = { accountId, _id: id };
-      if (guard.updatedAt) filter.updatedAt = guard.updatedAt;
-      if (guard.withoutPushIntent) filter['sync.pushIntent'] = { $exists: false };
-      return (await this.collection.updateOne(filter as Filter<Stored>, update)).matchedCount === 1;
-    }
-    const doc = (await this.collection.findOne({ _id: id } as Filter<Stored>)) as RecordBase | null;
-    if (!doc || doc.accountId !== accountId) return false;
-    if (guard.updatedAt && doc.updatedAt.getTime() !== guard.updatedAt.getTime()) return false;
-    if (guard.withoutPushIntent && doc.sync.pushIntent) return false;
-    return (await this.collection.updateOne({ _id: id } as Filter<Stored>, update)).matchedCount === 1;
+    const result = await this.collection.updateOne(
+      this.guarded(accountId, id, guard),
+      withNextRevision(update),
+    );
+    return result.matchedCount === 1;
   }
 
   /**
@@ -182,6 +195,7 @@ export class RecordRepository<T extends EntityType> {
       externalRef: (fields.externalRef as string | undefined) ?? this.generatedRef(id),
       createdAt: now,
       updatedAt: now,
+      rev: 1,
       sync: { state: 'none' },
       notes: [],
     } as unknown as Doc<T>;
@@ -215,16 +229,29 @@ export class RecordRepository<T extends EntityType> {
 
   /**
    * Applies a partial update: `null` clears an optional field, arrays are replaced whole. Bumps
-   * `updatedAt` and keeps the sync state: editing a synced record does not mark it for export.
-   * A patch that changes nothing writes nothing. Compare-and-set on `updatedAt`, retried on a race.
-   * @returns the updated record, or null when it does not exist in this account
-   * @throws ValidationError naming every bad field
+   * `updatedAt` and the revision and keeps the sync state: editing a synced record does not mark it for
+   * export. A patch that changes nothing writes nothing. Compare-and-set on the revision read, retried
+   * when another writer got in between.
+   * @param options.ifMatch apply only if the record's revision meets this HTTP `If-Match` condition
+   * @returns the record as stored by this write, or null when it does not exist in this account
+   * @throws ValidationError naming every bad field; PreconditionFailedError when `ifMatch` does not hold
    */
-  async update(accountId: string, id: string, input: UpdateInputs[T]): Promise<Doc<T> | null> {
+  async update(
+    accountId: string,
+    id: string,
+    input: UpdateInputs[T],
+    options: { ifMatch?: IfMatch } = {},
+  ): Promise<Doc<T> | null> {
     const patch = parseOrThrow(this.spec.updateInput, input) as Record<string, unknown>;
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.get(accountId, id);
       if (!current) return null;
+      const rev = revisionOf(current);
+      if (options.ifMatch && !ifMatchHolds(options.ifMatch, rev)) {
+        throw new PreconditionFailedError(
+          `${ENTITIES[this.type].label} ${id} is at revision ${rev} (ETag "${rev}"), not the one given in If-Match: read it again`,
+        );
+      }
       const merged: Record<string, unknown> = {
         ...businessFields(current),
         externalRef: current.externalRef,
@@ -250,17 +277,17 @@ export class RecordRepository<T extends EntityType> {
         if (validated[key] === undefined) unset[key] = '';
         else set[key] = validated[key];
       }
-      // Strictly later than before, so compare-and-set on updatedAt can never confuse two versions.
-      const updatedAt = new Date(Math.max(this.now().getTime(), current.updatedAt.getTime() + 1));
-      set.updatedAt = updatedAt;
+      // Strictly later than before: last-modified-wins compares it with Acumatica's modified time.
+      set.updatedAt = new Date(Math.max(this.now().getTime(), current.updatedAt.getTime() + 1));
       const update: UpdateFilter<Stored> = { $set: set as never };
       if (Object.keys(unset).length > 0) update.$unset = unset as never;
-      if (await this.updateGuarded(accountId, id, { updatedAt: current.updatedAt }, update))
-        return {
-          ...current,
-          ...set,
-          ...(Object.fromEntries(Object.keys(unset).map((k) => [k, undefined])) as object),
-        } as Doc<T>;
+      // The answer is the document this very write produced, not a copy merged here.
+      const stored = await this.collection.findOneAndUpdate(
+        this.guarded(accountId, id, { rev }),
+        withNextRevision(update),
+        { returnDocument: 'after' },
+      );
+      if (stored) return stored as unknown as Doc<T>;
     }
     throw new ConcurrentUpdateError(`${ENTITIES[this.type].label} ${id} kept changing; try again`);
   }
@@ -284,7 +311,7 @@ export class RecordRepository<T extends EntityType> {
   /**
    * "Export to Acumatica": marks the records with these ids, or every record matching the filter,
    * `pending` (External ID shows "Pending"). Failed and synced records are re-marked; records already
-   * pending are left alone. One atomic update.
+   * pending are left alone. One update, atomic per record.
    * @returns how many records changed to pending
    * @throws UnsupportedOperationError for pull-only entity types
    */
@@ -299,9 +326,11 @@ export class RecordRepository<T extends EntityType> {
     }
     const query =
       'ids' in target ? this.toQuery(accountId, { ids: target.ids }) : this.toQuery(accountId, target.filter);
+    // Atomic per document on both stores, so an edit racing the mark is kept (and a push in flight sees
+    // the new revision and leaves the record pending).
     const result = await this.collection.updateMany(
       { $and: [query, { 'sync.state': { $ne: 'pending' } }] } as Filter<Stored>,
-      { $set: { 'sync.state': 'pending' } } as UpdateFilter<Stored>,
+      withNextRevision({ $set: { 'sync.state': 'pending' } } as UpdateFilter<Stored>),
     );
     return result.modifiedCount;
   }
@@ -310,27 +339,37 @@ export class RecordRepository<T extends EntityType> {
    * Records that creation of an auto-numbered document is about to be sent, before the PUT, so a retry
    * after a crash or a lost response looks the document up by `externalRef` instead of creating another.
    * Only the first intent is kept: a retry gets the original back with `created: false`.
-   * @returns null when the record does not exist in this account
+   * @param intent.rev the revision the push read
+   * @returns the intent, and the revision the push's write-back must expect: one past `intent.rev` when
+   *   only this intent was written since, else `intent.rev` itself (the record changed in between, so the
+   *   write-back leaves it pending); null when the record does not exist in this account
    */
   async recordPushIntent(
     accountId: string,
     id: string,
-    intent: { externalRef: string; runId: string },
-  ): Promise<{ intent: PushIntent; created: boolean } | null> {
+    intent: { externalRef: string; runId: string; rev: number },
+  ): Promise<{ intent: PushIntent; created: boolean; rev: number } | null> {
     const fresh: PushIntent = { externalRef: intent.externalRef, runId: intent.runId, startedAt: this.now() };
-    const updated = await this.updateGuarded(accountId, id, { withoutPushIntent: true }, {
-      $set: { 'sync.pushIntent': fresh },
-    } as UpdateFilter<Stored>);
-    if (updated) return { intent: fresh, created: true };
+    const update = { $set: { 'sync.pushIntent': fresh } } as UpdateFilter<Stored>;
+    if (await this.updateGuarded(accountId, id, { rev: intent.rev, withoutPushIntent: true }, update))
+      return { intent: fresh, created: true, rev: intent.rev + 1 };
+    // Changed since the push read it: the intent still guards the create, whatever else changed.
+    if (await this.updateGuarded(accountId, id, { withoutPushIntent: true }, update))
+      return { intent: fresh, created: true, rev: intent.rev };
     const current = await this.get(accountId, id);
-    if (!current?.sync.pushIntent) return null;
-    return { intent: current.sync.pushIntent, created: false };
+    if (!current) return null;
+    if (!current.sync.pushIntent)
+      throw new ConcurrentUpdateError(`${ENTITIES[this.type].label} ${id} changed during the push`);
+    return { intent: current.sync.pushIntent, created: false, rev: intent.rev };
   }
 
   /**
    * A push succeeded: stores the Acumatica key, id, modified time and payload hash, clears the error and
-   * the push intent. When `pushedUpdatedAt` is given and the record was edited after it was read for the
-   * push, the record stays `pending` so the newer edit goes out on the next run.
+   * the push intent. With `pushedRev`, the revision the push read (or its own intent advanced to), the
+   * record becomes `synced` only if nothing changed since; when it was edited (or re-marked) in between
+   * it stays `pending` so its newer content goes out next run, yet the key and what Acumatica now holds
+   * are stored: the next push updates that document instead of creating another, and a pull of our own
+   * PUT is recognised. Its last-synced time is left alone, so the edit still counts as local.
    * @returns the resulting state, or null when the record does not exist in this account
    */
   async markSynced(
@@ -341,24 +380,23 @@ export class RecordRepository<T extends EntityType> {
       acumaticaId: string;
       acumaticaModifiedAt?: Date;
       hash: string;
-      pushedUpdatedAt?: Date;
+      pushedRev?: number;
     },
   ): Promise<'synced' | 'pending' | null> {
     const set: Record<string, unknown> = {
       'sync.externalId': result.externalId,
       'sync.acumaticaId': result.acumaticaId,
-      'sync.lastSyncedAt': this.now(),
       'sync.lastSyncedHash': result.hash,
     };
     if (result.acumaticaModifiedAt) set['sync.acumaticaModifiedAt'] = result.acumaticaModifiedAt;
     const unset = { 'sync.pushIntent': '', 'sync.lastError': '' };
-    const guard = result.pushedUpdatedAt ? { updatedAt: result.pushedUpdatedAt } : {};
+    const guard = result.pushedRev !== undefined ? { rev: result.pushedRev } : {};
     const synced = await this.updateGuarded(accountId, id, guard, {
-      $set: { ...set, 'sync.state': 'synced' },
+      $set: { ...set, 'sync.lastSyncedAt': this.now(), 'sync.state': 'synced' },
       $unset: unset,
     } as UpdateFilter<Stored>);
     if (synced) return 'synced';
-    if (!result.pushedUpdatedAt) return null;
+    if (result.pushedRev === undefined) return null;
     const raced = await this.updateGuarded(accountId, id, {}, {
       $set: { ...set, 'sync.state': 'pending' },
       $unset: unset,
@@ -369,23 +407,30 @@ export class RecordRepository<T extends EntityType> {
   /**
    * A push was rejected: state `failed` ("Sync Failed"), the error kept, and a note with the message, in
    * one update. The push intent is kept: if a document was created after all, the next push finds it.
-   * @returns false when the record does not exist in this account
+   * With `rev`, the revision the push read: when the record changed since, the change may be the fix, so
+   * it stays (or becomes) `pending` for the next run, with the error and note recorded all the same.
+   * @returns the resulting state, or null when the record does not exist in this account
    */
   async markFailed(
     accountId: string,
     id: string,
-    error: { message: string; code: string; runId: string },
-  ): Promise<boolean> {
+    error: { message: string; code: string; runId: string; rev?: number },
+  ): Promise<'failed' | 'pending' | null> {
     const at = this.now();
     const message = truncate(error.message);
     const note: Note = { at, text: `Sync failed: ${message}`, author: 'sync', runId: error.runId };
-    return this.updateGuarded(accountId, id, {}, {
-      $set: {
-        'sync.state': 'failed',
-        'sync.lastError': { message, code: error.code, runId: error.runId, at },
-      },
-      $push: { notes: note },
-    } as unknown as UpdateFilter<Stored>);
+    const update = (state: 'failed' | 'pending') =>
+      ({
+        $set: {
+          'sync.state': state,
+          'sync.lastError': { message, code: error.code, runId: error.runId, at },
+        },
+        $push: { notes: note },
+      }) as unknown as UpdateFilter<Stored>;
+    const guard = error.rev !== undefined ? { rev: error.rev } : {};
+    if (await this.updateGuarded(accountId, id, guard, update('failed'))) return 'failed';
+    if (error.rev === undefined) return null;
+    return (await this.updateGuarded(accountId, id, {}, update('pending'))) ? 'pending' : null;
   }
 
   /** Appends a note. @returns false when the record does not exist in this account */
@@ -446,8 +491,8 @@ export class RecordRepository<T extends EntityType> {
    * Upserts a record pulled from Acumatica. Finds ours by Acumatica id, then key, then external ref;
    * creates it (state `synced`) when none exists, with an id derived from the Acumatica id so two racing
    * pulls cannot create two. An existing record is overwritten only as {@link decidePull} says
-   * (last-modified wins; identical content writes nothing). Compare-and-set on `updatedAt`, so a local
-   * edit racing the pull is never silently lost.
+   * (last-modified wins; identical content writes nothing). Compare-and-set on the revision read, so a
+   * local edit racing the pull is decided on again, never silently lost.
    * @throws ValidationError when the mapped fields are invalid
    */
   async applyPulled(
@@ -497,7 +542,7 @@ export class RecordRepository<T extends EntityType> {
         await this.updateGuarded(
           accountId,
           existing._id,
-          { updatedAt: existing.updatedAt },
+          { rev: revisionOf(existing) },
           update as UpdateFilter<Stored>,
         )
       )
@@ -604,6 +649,7 @@ export class RecordRepository<T extends EntityType> {
       externalRef: pulled.externalRef ?? this.generatedRef(id),
       createdAt: now,
       updatedAt: now,
+      rev: 1,
       sync: {
         state: 'synced',
         externalId: pulled.externalId,

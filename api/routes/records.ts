@@ -4,12 +4,14 @@
  * registered per type so each has its exact schema in the OpenAPI document.
  */
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ENTITIES, ENTITY_TYPES, type EntityType } from '../../core/entities';
 import { isPushable, RECORD_SPECS, type RecordBase } from '../../core/records';
+import { entityTag, parseIfMatch, revisionOf, type IfMatch } from '../../core/revisions';
 import type { RecordFilter, RecordRepository } from '../../store';
 import type { RouteContext } from '../context';
-import { ApiError, errorResponses, notFound } from '../errors';
+import { ApiError, errorBodySchema, errorResponses, notFound } from '../errors';
 import { accountId, accountParams } from '../schemas/common';
 import {
   exportBody,
@@ -34,6 +36,24 @@ function toFilter(input: FilterInput): RecordFilter {
 }
 
 const recordParams = z.object({ id: accountId, recordId }).strict();
+
+/**
+ * The `If-Match` condition of a request, if it sent one.
+ * @throws ApiError 400 when the header is not entity-tag syntax
+ */
+function ifMatchOf(header: string | string[] | undefined): IfMatch | undefined {
+  if (header === undefined) return undefined;
+  const condition = parseIfMatch(Array.isArray(header) ? header.join(',') : header);
+  if (!condition) {
+    throw new ApiError(
+      400,
+      'invalid_if_match',
+      'If-Match must be * or the record\'s ETag in double quotes, e.g. If-Match: "3"',
+    );
+  }
+  return condition;
+}
+
 const pageView = z.object({ items: z.array(recordView), nextCursor: z.string().nullable() });
 
 export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (app, { ctx }) => {
@@ -43,6 +63,11 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
     // One repository per type; the loop sees them all as the base shape.
     const repo = ctx.store.records[type] as unknown as RecordRepository<EntityType>;
     const view = (doc: unknown) => toRecordView(type, doc as RecordBase);
+    /** The record's view, with its revision as the ETag header. */
+    const answer = (reply: FastifyReply, doc: unknown) => {
+      reply.header('etag', entityTag(revisionOf(doc as RecordBase)));
+      return view(doc);
+    };
     const base = `/accounts/:id/records/${type}`;
     const tags = [`records: ${type}`];
     const pullOnly = !isPushable(type);
@@ -90,7 +115,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
       async (request, reply) => {
         await requireAccount(ctx, request.params.id);
         const doc = await repo.create(request.params.id, request.body as never);
-        return reply.status(201).send(view(doc));
+        return reply.status(201).send(answer(reply, doc));
       },
     );
 
@@ -138,7 +163,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
           response: { 200: recordView, ...errorResponses },
         },
       },
-      async (request) => view(await getOr404(request.params.id, request.params.recordId)),
+      async (request, reply) => answer(reply, await getOr404(request.params.id, request.params.recordId)),
     );
 
     app.patch(
@@ -147,15 +172,26 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
         schema: {
           tags,
           summary: `Update a ${label.toLowerCase()} record (null clears an optional field; the sync state is kept)`,
+          description:
+            'Answers the record as this write stored it, with its new revision (`rev`, also the ETag header). ' +
+            'Optimistic locking: send `If-Match: "<rev>"` to update only that revision; another revision ' +
+            'answers 412 precondition_failed and changes nothing. Without If-Match the update applies to ' +
+            'whatever revision is current (it is never lost to a concurrent write either way).',
           params: recordParams,
           body: spec.updateInput,
-          response: { 200: recordView, ...errorResponses },
+          response: { 200: recordView, 412: errorBodySchema, ...errorResponses },
         },
       },
-      async (request) => {
-        const doc = await repo.update(request.params.id, request.params.recordId, request.body as never);
+      async (request, reply) => {
+        const ifMatch = ifMatchOf(request.headers['if-match']);
+        const doc = await repo.update(
+          request.params.id,
+          request.params.recordId,
+          request.body as never,
+          ifMatch ? { ifMatch } : {},
+        );
         if (!doc) throw notFound(label.toLowerCase());
-        return view(doc);
+        return answer(reply, doc);
       },
     );
 
@@ -175,7 +211,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
         if (!(await repo.addNote(id, rid, { text: request.body.text, author: 'user' }))) {
           throw notFound(label.toLowerCase());
         }
-        return reply.status(201).send(view(await getOr404(id, rid)));
+        return reply.status(201).send(answer(reply, await getOr404(id, rid)));
       },
     );
 
@@ -191,11 +227,11 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
           response: { 200: recordView, ...errorResponses },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { id, recordId: rid } = request.params;
         await getOr404(id, rid);
         await repo.markForExport(id, { ids: [rid] });
-        return view(await getOr404(id, rid));
+        return answer(reply, await getOr404(id, rid));
       },
     );
   }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SYNC_STATES, type EntityType } from '../../core/entities';
 import { externalIdDisplay, noteInput, type RecordBase } from '../../core/records';
+import { revisionOf } from '../../core/revisions';
 import { instant, timestamp, toJson } from './common';
 
 /** Record ids look like `inv_k3j9x2m4q8w1` (store/ids.ts). */
@@ -79,6 +80,12 @@ export const recordView = z
     notes: z.array(noteView),
     createdAt: timestamp,
     updatedAt: timestamp,
+    rev: z
+      .number()
+      .int()
+      .describe(
+        'Revision: advanced by every write (yours, the sync worker\'s, a pull). Also sent as the ETag header; send it back as If-Match: "<rev>" on PATCH to update only this revision (412 otherwise)',
+      ),
   })
   .catchall(z.unknown())
   .meta({ id: 'Record' });
@@ -98,6 +105,7 @@ export function toRecordView(type: EntityType, doc: RecordBase): RecordView {
     notes,
     createdAt,
     updatedAt,
+    rev: _rev,
     ...fields
   } = doc as RecordBase & Record<string, unknown>;
   return {
@@ -118,5 +126,6 @@ export function toRecordView(type: EntityType, doc: RecordBase): RecordView {
     notes: toJson(notes) as RecordView['notes'],
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
+    rev: revisionOf(doc),
   };
 }

@@ -168,7 +168,7 @@ describe('records: account isolation', () => {
     assert.equal(await invoices.markForExport(intruder, { ids: [invoice._id] }), 0);
     assert.equal(
       await invoices.markFailed(intruder, invoice._id, { message: 'x', code: 'x', runId: 'r' }),
-      false,
+      null,
     );
     assert.equal(
       await invoices.markSynced(intruder, invoice._id, { externalId: 'X', acumaticaId: 'Y', hash: 'z' }),
@@ -176,7 +176,7 @@ describe('records: account isolation', () => {
     );
     assert.equal(await invoices.addNote(intruder, invoice._id, { text: 'x', author: 'user' }), false);
     assert.equal(
-      await invoices.recordPushIntent(intruder, invoice._id, { externalRef: 'x', runId: 'r' }),
+      await invoices.recordPushIntent(intruder, invoice._id, { externalRef: 'x', runId: 'r', rev: 1 }),
       null,
     );
     assert.equal(await invoices.delete(intruder, invoice._id), false);
@@ -306,11 +306,13 @@ describe('records: sync state', () => {
     const first = await invoices.recordPushIntent(accountId, invoice._id, {
       externalRef: invoice.externalRef,
       runId: 'run-1',
+      rev: 2,
     });
     assert.equal(first?.created, true);
     const retry = await invoices.recordPushIntent(accountId, invoice._id, {
       externalRef: invoice.externalRef,
       runId: 'run-2',
+      rev: 3,
     });
     assert.equal(retry?.created, false);
     assert.equal(retry?.intent.runId, 'run-1', 'a retry sees the original intent');
@@ -323,7 +325,7 @@ describe('records: sync state', () => {
       acumaticaId: 'guid-inv',
       acumaticaModifiedAt: new Date(),
       hash: 'payload-hash',
-      pushedUpdatedAt: read.updatedAt,
+      pushedRev: read.rev!,
     });
     assert.equal(state, 'pending', 'the newer edit must go out next run');
     const afterRace = await invoices.get(accountId, invoice._id);
@@ -336,7 +338,7 @@ describe('records: sync state', () => {
       externalId: 'INV/AR000101',
       acumaticaId: 'guid-inv',
       hash: 'payload-hash-2',
-      pushedUpdatedAt: again.updatedAt,
+      pushedRev: again.rev!,
     });
     assert.equal(synced, 'synced');
     const final = await invoices.get(accountId, invoice._id);
