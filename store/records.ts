@@ -35,6 +35,11 @@ import { derivedId, newId, randomToken, shortId } from './ids';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
+/**
+ * Compare-and-set attempts of an edit or a pull before giving up with ConcurrentUpdateError: every round
+ * one of the racing writers wins, so this many writers racing on one record all get through.
+ */
+const MAX_WRITE_ATTEMPTS = 20;
 /** Notes and error messages are cut to this length: an Acumatica 422 echo can be large. */
 const MAX_MESSAGE_LENGTH = 4000;
 const BASE_KEYS = new Set<string>([
@@ -243,7 +248,7 @@ export class RecordRepository<T extends EntityType> {
     options: { ifMatch?: IfMatch } = {},
   ): Promise<Doc<T> | null> {
     const patch = parseOrThrow(this.spec.updateInput, input) as Record<string, unknown>;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.get(accountId, id);
       if (!current) return null;
       const rev = revisionOf(current);
@@ -501,7 +506,7 @@ export class RecordRepository<T extends EntityType> {
     /** Our matching record when the caller already looked it up for a whole page (null: none). */
     known?: Doc<T> | null,
   ): Promise<PullResult> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const existing =
         attempt === 0 && known !== undefined ? known : await this.findPulledMatch(accountId, pulled);
       if (!existing) {
