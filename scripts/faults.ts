@@ -1,7 +1,7 @@
 /**
  * `npm run test:faults`: runs the fault scenarios (`test/integration/faults/`) through the test harness
  * (`scripts/test.ts`: tools, node's test runner) and ends with one JSON line aggregating their figures:
- *   {"scenarios":N,"passed":P,"duplicates":0,"lost":0,"recordsChecked":R}
+ *   {"scenarios":N,"passed":P,"duplicates":0,"lost":0,"lostEdits":0,"staleAnswers":0,"recordsChecked":R}
  *   npm run test:faults              the quick form (the one `npm test` runs too)
  *   npm run test:faults -- --soak    larger volumes and more kills/restarts per scenario
  * Each scenario appends its figures to the results file named by FSAC_FAULTS_RESULTS.
@@ -17,6 +17,8 @@ interface Figures {
   duplicates: number;
   lost: number;
   recordsChecked: number;
+  lostEdits?: number;
+  staleAnswers?: number;
 }
 
 async function main(): Promise<number> {
@@ -56,12 +58,15 @@ async function main(): Promise<number> {
   const counted = /^(\d+) passed, (\d+) failed/m.exec(output);
   const testsPassed = Number(counted?.[1] ?? 0);
   const testsFailed = Number(counted?.[2] ?? 0);
-  const sum = (key: 'duplicates' | 'lost' | 'recordsChecked') => figures.reduce((n, f) => n + f[key], 0);
+  const sum = (key: 'duplicates' | 'lost' | 'lostEdits' | 'staleAnswers' | 'recordsChecked') =>
+    figures.reduce((n, f) => n + (f[key] ?? 0), 0);
   const summary = {
     scenarios: Math.max(figures.length, testsPassed + testsFailed),
     passed: Math.min(figures.filter((f) => f.passed).length, testsPassed),
     duplicates: sum('duplicates'),
     lost: sum('lost'),
+    lostEdits: sum('lostEdits'),
+    staleAnswers: sum('staleAnswers'),
     recordsChecked: sum('recordsChecked'),
   };
   console.log(JSON.stringify(summary));

@@ -292,6 +292,10 @@ export interface Figures {
   duplicates: number;
   lost: number;
   recordsChecked: number;
+  /** Acknowledged edits missing from the store (scenarios that edit through the API). */
+  lostEdits?: number;
+  /** API answers that were not the record as stored at their revision. */
+  staleAnswers?: number;
   injected: Record<string, unknown>;
   checked: Record<string, unknown>;
 }
