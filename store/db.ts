@@ -27,11 +27,11 @@ export interface MongoConnection {
 /**
  * Connects to `url` and returns the database `dbName`. One client per process.
  *
- * FerretDB (the development and test database) applies an update as read, modify, write back without a
- * guard against a concurrent writer, so two updates of one document at once can lose one of them (MongoDB
- * applies each per-document update atomically). On FerretDB the client therefore uses a single
- * connection: the process's writes are serialized and cannot race each other. (Writes from two processes
- * can still race there; the run lock does not depend on this: it is built on unique inserts.)
+ * On FerretDB (the development and test database) the client uses a single connection. It was the
+ * workaround for stock FerretDB v1 losing concurrent updates; the project's build now applies every
+ * single-document update atomically, across connections and processes (scripts/ferretdb/*.patch,
+ * docs/decisions/0010-atomic-updates-on-the-embedded-store.md), so correctness no longer depends on it.
+ * It is kept because every FerretDB figure so far was measured with it; widening it is a separate change.
  */
 export async function connectMongo(
   url: string,
