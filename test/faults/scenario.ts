@@ -29,7 +29,9 @@ export const SOAK = process.env.FSAC_FAULTS_SOAK === '1';
 /** The quick figure in `npm test`, the soak figure under `--soak`. */
 export const volume = (quick: number, soak: number): number => (SOAK ? soak : quick);
 
-export { waitFor } from '../helpers/wait';
+import { waitFor } from '../helpers/wait';
+
+export { waitFor };
 
 export type ResponseListener = (req: FastifyRequest, reply: FastifyReply) => void;
 
@@ -152,6 +154,22 @@ export function startRun(
     workflowId: `sync/${accountId}/faults-${new Date().toISOString()}-${randomUUID().slice(0, 4)}`,
     args: [{ accountId, trigger: 'manual', ...input } satisfies SyncRunInput],
   });
+}
+
+/** Waits until no run of the account is executing (say, runs the API started are all done). */
+export function waitForNoRun(client: Client, accountId: string, timeoutMs: number): Promise<true> {
+  return waitFor(
+    'no run in progress',
+    async () => {
+      for await (const info of client.workflow.list({
+        query: `FsacAccount = '${accountId}' AND ExecutionStatus = 'Running'`,
+      })) {
+        if (info) return undefined;
+      }
+      return true;
+    },
+    timeoutMs,
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bearer } from '../../faults/api';
 import { allRecords, assertClean, checkAccount } from '../../faults/checks';
-import { figures, report, volume, waitFor } from '../../faults/scenario';
+import { figures, report, volume, waitForNoRun } from '../../faults/scenario';
 import { SCENARIO_TIMEOUT as timeout, useFaultSuite } from '../../faults/suite';
 import { customerInput } from '../../helpers/records';
 
@@ -71,18 +71,7 @@ describe('faults: the API under load', () => {
       );
 
       // Every mark is kept: a last run settles every marked record (synced or failed with a note).
-      await waitFor(
-        'no run in progress',
-        async () => {
-          for await (const info of stack.client.workflow.list({
-            query: `FsacAccount = '${account.id}' AND ExecutionStatus = 'Running'`,
-          })) {
-            if (info) return undefined;
-          }
-          return true;
-        },
-        timeout / 2,
-      );
+      await waitForNoRun(stack.client, account.id, timeout / 2);
       const final = await suite.run(account.id, timeout / 2);
       const records = await allRecords(stack.store, account.id, 'customers');
       const unsettled = records.filter(

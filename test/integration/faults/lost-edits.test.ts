@@ -12,7 +12,7 @@ import type { EntityType } from '../../../core/entities';
 import type { StoredRecord } from '../../../emulator';
 import { bearer } from '../../faults/api';
 import { acumaticaKey, acumaticaRecords, allRecords, assertClean, checkAccount } from '../../faults/checks';
-import { figures, report, volume, waitFor } from '../../faults/scenario';
+import { figures, report, volume, waitForNoRun } from '../../faults/scenario';
 import { SCENARIO_TIMEOUT as timeout, useFaultSuite } from '../../faults/suite';
 import { createMarked, customerInput, invoiceInput, productInput } from '../../helpers/records';
 
@@ -174,18 +174,7 @@ describe('faults: lost edits', () => {
       stormDone = true;
       const stormSeconds = (Date.now() - stormStarted) / 1000;
       await runner;
-      await waitFor(
-        'no run in progress',
-        async () => {
-          for await (const info of stack.client.workflow.list({
-            query: `FsacAccount = '${account.id}' AND ExecutionStatus = 'Running'`,
-          })) {
-            if (info) return undefined;
-          }
-          return true;
-        },
-        timeout / 2,
-      );
+      await waitForNoRun(stack.client, account.id, timeout / 2);
       const finalStarted = Date.now();
       const final = await suite.run(account.id, timeout / 2);
       const finalSeconds = (Date.now() - finalStarted) / 1000;

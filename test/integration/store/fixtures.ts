@@ -3,12 +3,23 @@
  */
 import type { EntityType } from '../../../core/entities';
 import type { CreateInputs } from '../../../core/records';
+import type { Store } from '../../../store/index';
 
 export interface FixtureRefs {
   customerId: string;
   vendorId: string;
   productId: string;
   serviceId: string;
+}
+
+/** Creates the customer, vendor, product and service the other fixtures reference, in `accountId`. */
+export async function seedRefs(store: Store, accountId: string): Promise<FixtureRefs> {
+  const none = { customerId: '', vendorId: '', productId: '', serviceId: '' };
+  const customer = await store.records.customers.create(accountId, validInput('customers', none));
+  const vendor = await store.records.vendors.create(accountId, validInput('vendors', none));
+  const product = await store.records.products.create(accountId, validInput('products', none));
+  const service = await store.records.services.create(accountId, validInput('services', none));
+  return { customerId: customer._id, vendorId: vendor._id, productId: product._id, serviceId: service._id };
 }
 
 /** A valid create input of `type`; `n` varies the names so fixtures differ. */

@@ -7,20 +7,11 @@ import { recordCollectionName } from '../../../store/db';
 import { ConflictError, UnsupportedOperationError } from '../../../store/errors';
 import type { RecordRepository, Store } from '../../../store/index';
 import { newId } from '../../../store/ids';
-import { samplePatch, validInput, type FixtureRefs } from './fixtures';
+import { samplePatch, seedRefs, validInput, type FixtureRefs } from './fixtures';
 import { openTestDb, type TestDb } from './helpers';
 
 let env: TestDb;
 let store: Store;
-
-async function seedRefs(accountId: string): Promise<FixtureRefs> {
-  const none = { customerId: '', vendorId: '', productId: '', serviceId: '' };
-  const customer = await store.records.customers.create(accountId, validInput('customers', none));
-  const vendor = await store.records.vendors.create(accountId, validInput('vendors', none));
-  const product = await store.records.products.create(accountId, validInput('products', none));
-  const service = await store.records.services.create(accountId, validInput('services', none));
-  return { customerId: customer._id, vendorId: vendor._id, productId: product._id, serviceId: service._id };
-}
 
 before(async () => {
   env = await openTestDb();
@@ -33,7 +24,7 @@ after(async () => {
 describe('records: create, read, update for every entity type', () => {
   it('round-trips each type, bumps updatedAt on update, keeps sync state', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     for (const type of ENTITY_TYPES) await roundTrip(type, accountId, refs);
   });
 
@@ -67,7 +58,7 @@ describe('records: create, read, update for every entity type', () => {
 
   it('gives customer locations stable ids and clears optional fields with null', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const customers = store.records.customers;
     const created = await customers.create(accountId, validInput('customers', refs, 3));
     const locationId = created.locations[0]?.id;
@@ -84,7 +75,7 @@ describe('records: create, read, update for every entity type', () => {
 
   it('writes nothing for a patch that changes nothing', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const created = await store.records.vendors.create(accountId, validInput('vendors', refs, 4));
     const same = await store.records.vendors.update(accountId, created._id, { name: created.name });
     assert.deepEqual(same?.updatedAt, created.updatedAt);
@@ -92,7 +83,7 @@ describe('records: create, read, update for every entity type', () => {
 
   it('rejects bad input and references to missing records, naming the field', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     await assert.rejects(
       store.records.invoices.create(accountId, {
         ...validInput('invoices', refs),
@@ -125,8 +116,8 @@ describe('records: create, read, update for every entity type', () => {
   it('keeps externalRef unique per account but not across accounts', async () => {
     const a = newId('acc');
     const b = newId('acc');
-    const refsA = await seedRefs(a);
-    const refsB = await seedRefs(b);
+    const refsA = await seedRefs(store, a);
+    const refsB = await seedRefs(store, b);
     await store.records.invoices.create(a, {
       ...validInput('invoices', refsA),
       externalRef: 'FS-INV-FIXED1',
@@ -146,8 +137,8 @@ describe('records: account isolation', () => {
   it('never lets one account read or change another account’s records', async () => {
     const owner = newId('acc');
     const intruder = newId('acc');
-    const refs = await seedRefs(owner);
-    await seedRefs(intruder);
+    const refs = await seedRefs(store, owner);
+    await seedRefs(store, intruder);
     const invoices = store.records.invoices;
     const invoice = await invoices.create(owner, validInput('invoices', refs));
     await invoices.markSynced(owner, invoice._id, {
@@ -198,7 +189,7 @@ describe('records: account isolation', () => {
 describe('records: listing', () => {
   it('pages by keyset without gaps or repeats and caps the limit', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const ids = new Set<string>();
     for (let n = 0; n < 7; n++)
       ids.add((await store.records.services.create(accountId, validInput('services', refs, 100 + n)))._id);
@@ -264,7 +255,7 @@ describe('records: listing', () => {
 describe('records: sync state', () => {
   it('marks for export, re-marks failed ones, refuses pull-only types', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const orders = store.records['sales-orders'];
     const one = await orders.create(accountId, validInput('sales-orders', refs, 1));
     const two = await orders.create(accountId, validInput('sales-orders', refs, 2));
@@ -298,7 +289,7 @@ describe('records: sync state', () => {
 
   it('keeps the first push intent, clears it on success, and stays pending when edited mid-push', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const invoices = store.records.invoices;
     const invoice = await invoices.create(accountId, validInput('invoices', refs));
     await invoices.markForExport(accountId, { ids: [invoice._id] });
@@ -350,7 +341,7 @@ describe('records: sync state', () => {
 
   it('lists push candidates: pending only, or all for a full run', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const products = store.records.products;
     const extra = await products.create(accountId, validInput('products', refs, 9));
     await products.markForExport(accountId, { ids: [extra._id] });
@@ -371,7 +362,7 @@ describe('records: sync state', () => {
 
   it('adds user notes', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     assert.equal(
       await store.records.customers.addNote(accountId, refs.customerId, {
         text: 'Gate code 1234',
@@ -464,7 +455,7 @@ describe('records: pulled from Acumatica', () => {
 
   it('finds a pushed document by its external ref instead of creating a duplicate', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const orders = store.records['work-orders'];
     const order = await orders.create(accountId, validInput('work-orders', refs));
     const result = await orders.applyPulled(accountId, {

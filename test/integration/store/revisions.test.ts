@@ -11,7 +11,7 @@ import { newId } from '../../../store/ids';
 import type { Store } from '../../../store/index';
 import { customerInput } from '../../helpers/records';
 import { accountBody, bearer, createAccount, setupApi, type ApiTestEnv } from '../api/helpers';
-import { validInput, type FixtureRefs } from './fixtures';
+import { seedRefs, validInput } from './fixtures';
 import { openTestDb, type TestDb } from './helpers';
 
 let env: TestDb;
@@ -24,15 +24,6 @@ before(async () => {
 after(async () => {
   await env.close();
 });
-
-async function seedRefs(accountId: string): Promise<FixtureRefs> {
-  const none = { customerId: '', vendorId: '', productId: '', serviceId: '' };
-  const customer = await store.records.customers.create(accountId, validInput('customers', none));
-  const vendor = await store.records.vendors.create(accountId, validInput('vendors', none));
-  const product = await store.records.products.create(accountId, validInput('products', none));
-  const service = await store.records.services.create(accountId, validInput('services', none));
-  return { customerId: customer._id, vendorId: vendor._id, productId: product._id, serviceId: service._id };
-}
 
 describe('revisions: every write advances the revision', () => {
   it('starts at 1, advances on edits, marks, notes and push outcomes, and answers what was stored', async () => {
@@ -113,7 +104,7 @@ describe('revisions: every write advances the revision', () => {
 describe('revisions: worker write-backs keep edits made meanwhile', () => {
   it('an invoice edited while its create was in flight stays pending, with the new document key stored', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const invoices = store.records.invoices;
     const invoice = await invoices.create(accountId, validInput('invoices', refs));
     await invoices.markForExport(accountId, { ids: [invoice._id] });
@@ -147,7 +138,7 @@ describe('revisions: worker write-backs keep edits made meanwhile', () => {
 
   it('the push intent is still recorded when the record changed after the push read it', async () => {
     const accountId = newId('acc');
-    const refs = await seedRefs(accountId);
+    const refs = await seedRefs(store, accountId);
     const invoices = store.records.invoices;
     const invoice = await invoices.create(accountId, validInput('invoices', refs));
     await invoices.update(accountId, invoice._id, { description: 'edited before the intent' });
