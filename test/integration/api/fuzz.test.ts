@@ -268,9 +268,10 @@ it('answers several hundred generated bad requests with 4xx in the error shape, 
   for (const { type, id } of seeded) {
     const doc = await env.store.records[type].get(account.id, id);
     assert.ok(doc, `${type} ${id} vanished`);
-    const { _id, accountId, externalRef, createdAt, updatedAt, sync, notes, ...fields } =
+    const { _id, accountId, externalRef, createdAt, updatedAt, rev, sync, notes, ...fields } =
       doc as unknown as Record<string, unknown>;
     assert.ok(_id && accountId && externalRef && createdAt && updatedAt && sync && Array.isArray(notes));
+    assert.ok(Number.isInteger(rev) && (rev as number) >= 1, `${type} ${id} has a revision`);
     const parsed = RECORD_SPECS[type].createInput.safeParse(fields);
     assert.ok(parsed.success, `${type} ${id} no longer valid: ${JSON.stringify(parsed.error?.issues)}`);
   }
