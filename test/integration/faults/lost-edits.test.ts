@@ -40,7 +40,7 @@ const EDITS = {
     lines: {
       // An array of objects, replaced whole; Acumatica must hold exactly the one line, not an old one.
       value: (i: number) => [{ productId: '', quantity: i + 1, unitPrice: 25 }],
-      acumatica: (d: StoredRecord) => (d.details.Details ?? []).map((l) => l.values.Quantity),
+      acumatica: (d: StoredRecord) => (d.details.Details ?? []).map((l) => l.values.Qty),
     },
   },
 } as const;
