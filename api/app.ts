@@ -1,7 +1,7 @@
 /**
  * The HTTP API as a Fastify app that never listens (`api/server.ts` does): accounts and settings,
  * field-service records and "Export to Acumatica", sync runs read from Temporal, notifications, health and
- * metrics. The API never calls Acumatica: it validates, reads MongoDB and starts or queries workflows.
+ * metrics, and the console's prebuilt page at `/`. The API never calls Acumatica: it validates, reads MongoDB and starts or queries workflows.
  */
 import { randomUUID } from 'node:crypto';
 import fastify from 'fastify';
@@ -20,7 +20,10 @@ import type { ApiDeps, App, RouteContext } from './context';
 import { ApiError, handleError } from './errors';
 import { ApiMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
+import { consoleRoutes } from './routes/console';
+import { failedRecordRoutes } from './routes/failed-records';
 import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
 import { notificationRoutes } from './routes/notifications';
 import { recordRoutes } from './routes/records';
 import { settingsRoutes } from './routes/settings';
@@ -105,5 +108,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(recordRoutes, { ctx });
   await app.register(syncRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
+  await app.register(meRoutes);
+  await app.register(failedRecordRoutes, { ctx });
+  if (deps.consoleDir) await app.register(consoleRoutes, { dir: deps.consoleDir });
   return app;
 }

@@ -21,6 +21,8 @@ export interface ApiDeps {
   db: Db;
   temporal: Client;
   schedules: ScheduleService;
+  /** The console's build folder (`dist/console`), served at `/`; without it the API serves no page. */
+  consoleDir?: string;
 }
 
 export interface RouteContext extends ApiDeps {

@@ -3,6 +3,7 @@
  * builds the app and listens on API_HOST:API_PORT. SIGINT/SIGTERM close the app first (in-flight requests
  * finish), then the MongoDB and Temporal connections.
  */
+import { resolve } from 'node:path';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
 import { connectMongo, createStore, ensureIndexes } from '../store';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     db: mongo.db,
     temporal,
     schedules: new ScheduleService(temporal),
+    consoleDir: resolve('dist', 'console'),
   });
 
   let closing = false;

@@ -48,6 +48,7 @@ const checklist = z.object({
   ok: z.boolean(),
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
 });
+export type ConnectionChecklist = z.infer<typeof checklist>;
 
 export const accountRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (app, { ctx }) => {
   app.post(

@@ -42,6 +42,7 @@ const startView = z.object({
     .describe('already-running: a run of this account was in progress; this is that run'),
   temporalUiUrl: z.string(),
 });
+export type StartRunView = z.infer<typeof startView>;
 
 const runInfo = z
   .object({
@@ -77,6 +78,8 @@ const runDetail = runInfo
     failure: z.string().nullable(),
   })
   .meta({ id: 'SyncRunDetail' });
+export type SyncRunView = z.infer<typeof runInfo>;
+export type SyncRunDetailView = z.infer<typeof runDetail>;
 
 const historyEntry = z
   .object({
@@ -97,6 +100,7 @@ const historyEntry = z
     reason: z.string().optional(),
   })
   .meta({ id: 'HistoryEvent' });
+export type HistoryEventView = z.infer<typeof historyEntry>;
 
 const listQuery = z
   .object({

@@ -1,0 +1,111 @@
+/** Runs: the sync log from Temporal, and starting an incremental or full run. */
+import { useState } from 'preact/hooks';
+import { accountPath, api } from '../api';
+import { href, navigate } from '../router';
+import type { AccountView, StartRunView, SyncRunView } from '../types';
+import { Async, Empty, Notice, ScreenTitle, StatusBadge, useLoad, When } from '../ui';
+
+const POLL_MS = 5_000;
+
+/** "Run incremental sync" and "Run full sync"; a run already in progress is opened instead of a second one. */
+export function StartRunButtons({ account, onStarted }: { account: AccountView; onStarted?: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const start = async (full: boolean) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      const res = await api<StartRunView>('POST', accountPath(account.id, '/syncs'), { body: { full } });
+      onStarted?.();
+      navigate('runs', res.runId);
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <div class="actions">
+        <button type="button" class="primary" disabled={busy} onClick={() => void start(false)}>
+          Run incremental sync
+        </button>
+        <button type="button" disabled={busy} onClick={() => void start(true)}>
+          Run full sync
+        </button>
+      </div>
+      <Notice notice={notice} />
+    </>
+  );
+}
+
+export function RunsScreen({ account }: { account: AccountView }) {
+  const [until, setUntil] = useState<string[]>([]);
+  const runs = useLoad(
+    () =>
+      api<{ items: SyncRunView[] }>('GET', accountPath(account.id, '/syncs'), {
+        query: { limit: 20, until: until[until.length - 1] },
+      }),
+    [account.id, until],
+    POLL_MS,
+  );
+  const last = runs.data?.items[runs.data.items.length - 1];
+  return (
+    <>
+      <ScreenTitle>Runs</ScreenTitle>
+      <StartRunButtons account={account} onStarted={runs.reload} />
+      <Async loaded={runs} what="the sync log">
+        {(r) =>
+          r.items.length === 0 ? (
+            <Empty>No run yet. Start one above, or wait for the schedule.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <caption>Sync log, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Started</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Summary</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.items.map((run) => (
+                    <tr key={run.runId}>
+                      <td>
+                        <a href={href('runs', run.runId)}>
+                          <When iso={run.startedAt} />
+                        </a>
+                      </td>
+                      <td>
+                        {run.full ? 'Full' : 'Incremental'}
+                        {run.trigger ? `, ${run.trigger}` : ''}
+                      </td>
+                      <td>
+                        <StatusBadge status={run.status} />
+                      </td>
+                      <td>{run.summary ?? (run.status === 'running' ? 'In progress' : '—')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Async>
+      <div class="pager">
+        <button type="button" disabled={until.length === 0} onClick={() => setUntil(until.slice(0, -1))}>
+          Newer runs
+        </button>
+        <button
+          type="button"
+          disabled={!last || (runs.data?.items.length ?? 0) < 20}
+          onClick={() => last && setUntil([...until, last.startedAt])}
+        >
+          Older runs
+        </button>
+      </div>
+    </>
+  );
+}
