@@ -19,6 +19,7 @@ import {
   startTemporal,
   waitReady,
 } from './stack';
+import { ensureConsoleBuilt } from '../console/build';
 import { setUpDemo } from './demo';
 
 const TEMPORAL_PORT = Number(process.env.TEMPORAL_PORT ?? 7233);
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
     const emulator = stack.add(spawnLogged('emulator', node, [...emuArgs], join(logs, 'emulator.log'), env));
     await waitReady(emulator, () => httpReady(`${emulatorUrl}/entity`));
 
+    console.log('building the console...');
+    await ensureConsoleBuilt();
     console.log('starting the worker and the API...');
     const [, workerArgs] = tsx('worker/main.ts');
     const worker = stack.add(spawnLogged('worker', node, [...workerArgs], join(logs, 'worker.log'), env));
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
     console.log(`
 The connector is running.
   Temporal Web UI    ${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
+  Console            ${apiUrl}/
   API                ${apiUrl}   (OpenAPI docs: ${apiUrl}/docs, health: ${apiUrl}/health)
   Acumatica emulator ${emulatorUrl}/entity   (admin: ${emulatorUrl}/_emulator/counters)
   Worker metrics     http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics
@@ -117,8 +121,11 @@ The connector is running.
       onRunStarted: (workflowId, what) => console.log(`  started the ${what}:\n    ${runLink(workflowId)}`),
     });
     console.log(`
-Demo account ${demo.accountId} (its API key is in ${stateFile}):
+Demo account ${demo.accountId} (its API key is also in ${stateFile}):
   ${demo.message}
+
+Open the console at ${apiUrl}/ and sign in with the demo account's key:
+  ${demo.apiKey}
 
 Press Ctrl-C to stop everything.`);
   } catch (err) {

@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { api, session, UNAUTHORIZED_EVENT } from './api';
-import { href, useRoute, type Route } from './router';
+import { href, navigate, useRoute, type Route } from './router';
 import { OverviewScreen } from './screens/overview';
 import { ProblemsScreen } from './screens/problems';
 import { RecordScreen } from './screens/record';
@@ -128,6 +128,8 @@ function App() {
   };
   const signOut = () => {
     session.signOut();
+    // The next person to sign in starts at the Overview, not on the screen this one left open.
+    navigate('overview');
     refresh();
   };
   useEffect(() => {
@@ -158,6 +160,7 @@ function App() {
             onSignOut={signOut}
             onSwitch={() => {
               session.useAccount(null);
+              navigate('overview');
               refresh();
             }}
           />

@@ -171,3 +171,12 @@ export function ExternalId({ value }: { value: string | null }) {
 export function StatusBadge({ status }: { status: string }) {
   return <span class={`badge badge-status-${status}`}>{status}</span>;
 }
+
+/** A table's scroll box: focusable and named, so keyboard users can scroll a wide table on a phone. */
+export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}

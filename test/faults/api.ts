@@ -18,8 +18,17 @@ export interface FaultApi {
   close(): Promise<void>;
 }
 
+export interface FaultApiOptions {
+  /** Serves the console built in this folder at `/` (console/build.ts). */
+  consoleDir?: string;
+}
+
 /** Builds the API over the stack's MongoDB and Temporal, starting runs on `worker`'s task queues. */
-export async function openApi(stack: FaultStack, worker: WorkerHandle): Promise<FaultApi> {
+export async function openApi(
+  stack: FaultStack,
+  worker: WorkerHandle,
+  options: FaultApiOptions = {},
+): Promise<FaultApi> {
   const config = loadConfig({
     NODE_ENV: 'test',
     MONGODB_URL: stack.mongoUrl,
@@ -37,6 +46,7 @@ export async function openApi(stack: FaultStack, worker: WorkerHandle): Promise<
     db: stack.mongo.db,
     temporal: stack.client,
     schedules,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   await app.ready();
   return { app, schedules, close: () => app.close() };

@@ -4,7 +4,7 @@ import { accountPath, api } from '../api';
 import { ENTITIES, isEntityType, recordTitle } from '../entities';
 import { href } from '../router';
 import type { AccountView, FailedRecordsView, RecordView } from '../types';
-import { Async, Empty, Notice, ScreenTitle, useLoad, When } from '../ui';
+import { Async, Empty, Notice, ScreenTitle, useLoad, When, TableWrap } from '../ui';
 
 export function ProblemsScreen({ account }: { account: AccountView }) {
   const failed = useLoad(
@@ -78,7 +78,7 @@ export function ProblemsScreen({ account }: { account: AccountView }) {
                   Export selected to Acumatica
                 </button>
               </div>
-              <div class="table-wrap">
+              <TableWrap label="Failed records">
                 <table>
                   <caption class="visually-hidden">Failed records</caption>
                   <thead>
@@ -127,7 +127,7 @@ export function ProblemsScreen({ account }: { account: AccountView }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             </>
           )
         }

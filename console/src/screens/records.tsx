@@ -7,7 +7,7 @@ import { accountPath, api } from '../api';
 import { canExport, ENTITY_TYPES, isEntityType, recordTitle, typeLabel, type EntityType } from '../entities';
 import { href } from '../router';
 import type { AccountView, Page, RecordView } from '../types';
-import { Async, Empty, ExternalId, Field, Notice, ScreenTitle, useLoad, When } from '../ui';
+import { Async, Empty, ExternalId, Field, Notice, ScreenTitle, useLoad, When, TableWrap } from '../ui';
 
 interface Filter {
   syncState: string;
@@ -186,7 +186,7 @@ function RecordTable({ account, type }: { account: AccountView; type: EntityType
           p.items.length === 0 ? (
             <Empty>No {typeLabel(type).toLowerCase()} match these filters.</Empty>
           ) : (
-            <div class="table-wrap">
+            <TableWrap label={typeLabel(type)}>
               <table>
                 <caption class="visually-hidden">{typeLabel(type)}</caption>
                 <thead>
@@ -235,7 +235,7 @@ function RecordTable({ account, type }: { account: AccountView; type: EntityType
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </Async>

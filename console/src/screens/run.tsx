@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, runPath } from '../api';
 import { href } from '../router';
 import type { AccountView, HistoryEventView, SyncRunDetail } from '../types';
-import { Async, Empty, ScreenTitle, StatusBadge, useLoad, When } from '../ui';
+import { Async, Empty, ScreenTitle, StatusBadge, useLoad, When, TableWrap } from '../ui';
 import { FailureList, ProgressTable, SummaryTable } from './runs-shared';
 
 const LIVE_POLL_MS = 2_000;
@@ -117,7 +117,7 @@ function HistoryTable({ account, runId }: { account: AccountView; runId: string 
         h.events.length === 0 ? (
           <Empty>Temporal has no events for this run.</Empty>
         ) : (
-          <div class="table-wrap">
+          <TableWrap label="Workflow events">
             <table>
               <caption class="visually-hidden">Workflow events</caption>
               <thead>
@@ -154,7 +154,7 @@ function HistoryTable({ account, runId }: { account: AccountView; runId: string 
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )
       }
     </Async>

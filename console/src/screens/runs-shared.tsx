@@ -2,7 +2,7 @@
 import { ENTITIES, isEntityType } from '../entities';
 import { href } from '../router';
 import type { RunProgress, RunSummary } from '../types';
-import { StatusBadge } from '../ui';
+import { StatusBadge, TableWrap } from '../ui';
 
 const label = (type: string) => (isEntityType(type) ? `${ENTITIES[type].label}s` : type);
 
@@ -10,7 +10,7 @@ const label = (type: string) => (isEntityType(type) ? `${ENTITIES[type].label}s`
 export function SummaryTable({ summary, caption }: { summary: RunSummary; caption: string }) {
   const rows = Object.entries(summary.entities);
   return (
-    <div class="table-wrap">
+    <TableWrap label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead>
@@ -47,14 +47,14 @@ export function SummaryTable({ summary, caption }: { summary: RunSummary; captio
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
 /** A running run's live progress per entity type. */
 export function ProgressTable({ progress }: { progress: RunProgress }) {
   return (
-    <div class="table-wrap">
+    <TableWrap label="Progress per entity type">
       <table>
         <caption>Progress per entity type</caption>
         <thead>
@@ -89,7 +89,7 @@ export function ProgressTable({ progress }: { progress: RunProgress }) {
           )}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { accountPath, api } from '../api';
 import { href, navigate } from '../router';
 import type { AccountView, StartRunView, SyncRunView } from '../types';
-import { Async, Empty, Notice, ScreenTitle, StatusBadge, useLoad, When } from '../ui';
+import { Async, Empty, Notice, ScreenTitle, StatusBadge, useLoad, When, TableWrap } from '../ui';
 
 const POLL_MS = 5_000;
 
@@ -59,7 +59,7 @@ export function RunsScreen({ account }: { account: AccountView }) {
           r.items.length === 0 ? (
             <Empty>No run yet. Start one above, or wait for the schedule.</Empty>
           ) : (
-            <div class="table-wrap">
+            <TableWrap label="Sync log">
               <table>
                 <caption>Sync log, newest first</caption>
                 <thead>
@@ -90,7 +90,7 @@ export function RunsScreen({ account }: { account: AccountView }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </Async>
