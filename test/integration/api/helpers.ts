@@ -30,8 +30,11 @@ export interface ApiTestEnv {
 
 export const suffix = (): string => randomBytes(5).toString('hex');
 
-/** Builds the app over a fresh database and fresh task queues. */
-export async function setupApi(env: Record<string, string> = {}): Promise<ApiTestEnv> {
+/** Builds the app over a fresh database and fresh task queues (`consoleDir`: serve that console build). */
+export async function setupApi(
+  env: Record<string, string> = {},
+  options: { consoleDir?: string } = {},
+): Promise<ApiTestEnv> {
   const id = suffix();
   const config = loadConfig({
     ...process.env,
@@ -57,7 +60,15 @@ export async function setupApi(env: Record<string, string> = {}): Promise<ApiTes
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const store = createStore(mongo.db);
   const schedules = new ScheduleService(temporal);
-  const app = await buildApp({ config, logger, store, db: mongo.db, temporal, schedules });
+  const app = await buildApp({
+    config,
+    logger,
+    store,
+    db: mongo.db,
+    temporal,
+    schedules,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+  });
   await app.ready();
   return {
     app,

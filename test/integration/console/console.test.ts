@@ -159,6 +159,7 @@ describe('the connector console in Chromium', () => {
     await runFromConsole(page);
     await page.getByRole('table', { name: 'Counts per entity type' }).waitFor({ timeout: UI_TIMEOUT });
     await page.getByRole('heading', { name: 'Failed records' }).waitFor();
+    await check(page, 'run');
     await page.getByRole('button', { name: 'Show the event history' }).click();
     await page
       .getByRole('cell', { name: 'WorkflowExecutionCompleted', exact: true })
@@ -167,7 +168,6 @@ describe('the connector console in Chromium', () => {
       (await page.getByRole('link', { name: 'Open this run in the Temporal UI' }).getAttribute('href')) ?? '',
       /\/namespaces\/default\/workflows\/sync%2F/,
     );
-    await check(page, 'run');
     await nav(page, 'Runs').click();
     await page.getByRole('table', { name: 'Sync log, newest first' }).waitFor({ timeout: UI_TIMEOUT });
     await check(page, 'runs');
