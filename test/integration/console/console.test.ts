@@ -15,6 +15,7 @@ import { CONSOLE_DIST, ensureConsoleBuilt } from '../../../console/build';
 import { emulatorConnection } from '../../../emulator';
 import { projectRoot } from '../../../scripts/tools';
 import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
+import { entityRoute } from '../../faults/scenario';
 import { SCENARIO_TIMEOUT, useFaultSuite } from '../../faults/suite';
 import { openBrowser, screenshot, seriousViolations, type TestBrowser } from '../../helpers/browser';
 import { waitFor } from '../../helpers/wait';
@@ -155,8 +156,41 @@ describe('the connector console in Chromium', () => {
     await page.getByText('come from Acumatica: they are read-only here').waitFor({ timeout: UI_TIMEOUT });
     assert.equal(await page.getByRole('button', { name: 'Export to Acumatica' }).count(), 0);
 
-    // Runs: start one and watch it complete; its summary lists the invoice that failed.
-    await runFromConsole(page);
+    // Runs: start one and watch it live. Acumatica's answers to invoice requests are held until the test
+    // has seen the run in progress on the run page and on the Overview, so "live" never depends on timing.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const stopHolding = emulator.beforeSend(async (req) => {
+      if (entityRoute(req)?.entity === 'Invoice') await held;
+    });
+    try {
+      await nav(page, 'Runs').click();
+      await heading(page, 'Runs');
+      await page.getByRole('button', { name: 'Run incremental sync' }).click();
+      await heading(page, 'Run');
+      const progress = page.getByRole('table', { name: 'Progress per entity type' });
+      await progress.waitFor({ timeout: RUN_TIMEOUT });
+      await check(page, 'run-live');
+      await nav(page, 'Overview').click();
+      await heading(page, 'Overview');
+      await progress.getByRole('row', { name: /Customers\s+done/ }).waitFor({ timeout: RUN_TIMEOUT });
+      await progress
+        .getByRole('row', { name: /Invoices\s+(waiting|running)/ })
+        .waitFor({ timeout: RUN_TIMEOUT });
+      await check(page, 'overview-live');
+    } finally {
+      release();
+      stopHolding();
+    }
+    // The Overview follows the run to its end and shows it as the last run; its page lists the failure.
+    await page.getByRole('table', { name: 'Counts per entity type' }).waitFor({ timeout: RUN_TIMEOUT });
+    await page.getByText('No run is in progress.').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('region', { name: 'Last run' }).getByRole('link').first().click();
+    await heading(page, 'Run');
+    await page
+      .locator('.badge', { hasText: /^completed$/ })
+      .first()
+      .waitFor({ timeout: RUN_TIMEOUT });
     await page.getByRole('table', { name: 'Counts per entity type' }).waitFor({ timeout: UI_TIMEOUT });
     await page.getByRole('heading', { name: 'Failed records' }).waitFor();
     await check(page, 'run');
@@ -200,6 +234,13 @@ describe('the connector console in Chromium', () => {
     const synced = await inject('GET', `${records}/invoices/${invoice.json().id}`);
     assert.equal(synced.json().syncState, 'synced', synced.body);
     await check(page, 'record');
+    // A record that does not exist: the error state, with a way to try again.
+    await page.evaluate((hash) => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = hash;
+    }, '#/records/invoices/inv_doesnotexist1');
+    await page.getByRole('alert').getByText('invoice not found').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    await check(page, 'record-error');
     await nav(page, 'Problems').click();
     await page.getByText('Nothing to fix').waitFor({ timeout: UI_TIMEOUT });
 
