@@ -41,7 +41,10 @@ export class ApiFailure extends Error {
     for (const issue of this.issues) {
       if (!issue.field.startsWith(prefix)) continue;
       const field = issue.field.slice(prefix.length);
-      out[field] = out[field] ? `${out[field]}; ${issue.message}` : issue.message;
+      // Shown beside its field, the message needs no field name ("executionDelayMinutes must be…").
+      const named = [`${issue.field}: `, `${issue.field} `].find((p) => issue.message.startsWith(p));
+      const message = named ? issue.message.slice(named.length) : issue.message;
+      out[field] = out[field] ? `${out[field]}; ${message}` : message;
     }
     return out;
   }
