@@ -1,12 +1,5 @@
 /** The entity catalog as the console shows it (core/entities.ts is pure data, safe to bundle). */
-import {
-  DEFAULT_REST_VERSION,
-  ENTITIES,
-  ENTITY_TYPES,
-  isEntityType,
-  SUPPORTED_REST_VERSIONS,
-  type EntityType,
-} from '../../core/entities';
+import { ENTITIES, type EntityType } from '../../core/entities';
 import type { RecordView } from './types';
 
 export {
@@ -16,7 +9,7 @@ export {
   isEntityType,
   SUPPORTED_REST_VERSIONS,
   type EntityType,
-};
+} from '../../core/entities';
 
 /** Pull-only types (price lists, projects…) come from Acumatica: the console shows them read-only. */
 export const canExport = (type: EntityType): boolean => ENTITIES[type].directions.includes('push');

@@ -180,3 +180,22 @@ export function TableWrap({ label, children }: { label: string; children: Compon
     </div>
   );
 }
+
+/** Back and forward buttons of a keyset-paged list. */
+export function Pager({
+  back,
+  forward,
+}: {
+  back: { label: string; disabled: boolean; go: () => void };
+  forward: { label: string; disabled: boolean; go: () => void };
+}) {
+  return (
+    <div class="pager">
+      {[back, forward].map((b) => (
+        <button key={b.label} type="button" disabled={b.disabled} onClick={b.go}>
+          {b.label}
+        </button>
+      ))}
+    </div>
+  );
+}

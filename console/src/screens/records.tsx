@@ -7,7 +7,7 @@ import { accountPath, api } from '../api';
 import { canExport, ENTITY_TYPES, isEntityType, recordTitle, typeLabel, type EntityType } from '../entities';
 import { href } from '../router';
 import type { AccountView, Page, RecordView } from '../types';
-import { Async, Empty, ExternalId, Field, Notice, ScreenTitle, useLoad, When, TableWrap } from '../ui';
+import { Async, Empty, ExternalId, Field, Notice, ScreenTitle, useLoad, When, Pager, TableWrap } from '../ui';
 
 interface Filter {
   syncState: string;
@@ -239,18 +239,18 @@ function RecordTable({ account, type }: { account: AccountView; type: EntityType
           )
         }
       </Async>
-      <div class="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.nextCursor}
-          onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager
+        back={{
+          label: 'Previous page',
+          disabled: cursors.length <= 1,
+          go: () => setCursors(cursors.slice(0, -1)),
+        }}
+        forward={{
+          label: 'Next page',
+          disabled: !page.data?.nextCursor,
+          go: () => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor]),
+        }}
+      />
     </section>
   );
 }

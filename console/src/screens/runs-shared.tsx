@@ -1,4 +1,5 @@
 /** Pieces the Overview, Runs and Reminders screens share: the per-type table of a run and its progress. */
+import type { ComponentChildren } from 'preact';
 import { ENTITIES, isEntityType } from '../entities';
 import { href } from '../router';
 import type { RunProgress, RunSummary } from '../types';
@@ -6,9 +7,33 @@ import { StatusBadge, TableWrap } from '../ui';
 
 const label = (type: string) => (isEntityType(type) ? `${ENTITIES[type].label}s` : type);
 
-/** A finished run's counts per entity type. */
-export function SummaryTable({ summary, caption }: { summary: RunSummary; caption: string }) {
-  const rows = Object.entries(summary.entities);
+type CountColumn = 'pushed' | 'pulled' | 'unchanged' | 'failed';
+
+interface EntityRow {
+  type: string;
+  status: string;
+  /** Beside the status: the error that ended the type, or the phase it is in. */
+  note?: ComponentChildren;
+  counts: Record<CountColumn, number>;
+}
+
+const COLUMN_LABELS: Record<CountColumn, string> = {
+  pushed: 'Pushed',
+  pulled: 'Pulled',
+  unchanged: 'Unchanged',
+  failed: 'Failed',
+};
+
+/** One row per entity type: its status and the chosen counts. */
+function EntityTable({
+  caption,
+  rows,
+  columns,
+}: {
+  caption: string;
+  rows: EntityRow[];
+  columns: CountColumn[];
+}) {
   return (
     <TableWrap label={caption}>
       <table>
@@ -17,32 +42,25 @@ export function SummaryTable({ summary, caption }: { summary: RunSummary; captio
           <tr>
             <th scope="col">Entity type</th>
             <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Pushed
-            </th>
-            <th scope="col" class="num">
-              Pulled
-            </th>
-            <th scope="col" class="num">
-              Unchanged
-            </th>
-            <th scope="col" class="num">
-              Failed
-            </th>
+            {columns.map((c) => (
+              <th key={c} scope="col" class="num">
+                {COLUMN_LABELS[c]}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {rows.map(([type, r]) => (
-            <tr key={type}>
-              <th scope="row">{label(type)}</th>
+          {rows.map((r) => (
+            <tr key={r.type}>
+              <th scope="row">{label(r.type)}</th>
               <td>
-                <StatusBadge status={r?.status ?? 'unknown'} />
-                {r?.error && <span class="error-text"> {r.error}</span>}
+                <StatusBadge status={r.status} /> {r.note}
               </td>
-              <td class="num">{r?.counts.pushed ?? 0}</td>
-              <td class="num">{r?.counts.pulled ?? 0}</td>
-              <td class="num">{r?.counts.unchanged ?? 0}</td>
-              <td class="num">{r?.counts.failed ?? 0}</td>
+              {columns.map((c) => (
+                <td key={c} class="num">
+                  {r.counts[c]}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
@@ -51,45 +69,39 @@ export function SummaryTable({ summary, caption }: { summary: RunSummary; captio
   );
 }
 
+/** A finished run's counts per entity type. */
+export function SummaryTable({ summary, caption }: { summary: RunSummary; caption: string }) {
+  const rows = Object.entries(summary.entities).flatMap(([type, r]) =>
+    r
+      ? [
+          {
+            type,
+            status: r.status,
+            note: r.error && <span class="error-text">{r.error}</span>,
+            counts: r.counts,
+          },
+        ]
+      : [],
+  );
+  return <EntityTable caption={caption} rows={rows} columns={['pushed', 'pulled', 'unchanged', 'failed']} />;
+}
+
 /** A running run's live progress per entity type. */
 export function ProgressTable({ progress }: { progress: RunProgress }) {
+  const rows = Object.entries(progress.entities).flatMap(([type, p]) =>
+    p
+      ? [
+          {
+            type,
+            status: p.status,
+            note: p.status === 'running' && <span class="muted">{p.phase}</span>,
+            counts: p.counts,
+          },
+        ]
+      : [],
+  );
   return (
-    <TableWrap label="Progress per entity type">
-      <table>
-        <caption>Progress per entity type</caption>
-        <thead>
-          <tr>
-            <th scope="col">Entity type</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Pushed
-            </th>
-            <th scope="col" class="num">
-              Pulled
-            </th>
-            <th scope="col" class="num">
-              Failed
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(progress.entities).map(([type, p]) =>
-            !p ? null : (
-              <tr key={type}>
-                <th scope="row">{label(type)}</th>
-                <td>
-                  <StatusBadge status={p.status} />{' '}
-                  {p.status === 'running' && <span class="muted">{p.phase}</span>}
-                </td>
-                <td class="num">{p.counts.pushed}</td>
-                <td class="num">{p.counts.pulled}</td>
-                <td class="num">{p.counts.failed}</td>
-              </tr>
-            ),
-          )}
-        </tbody>
-      </table>
-    </TableWrap>
+    <EntityTable caption="Progress per entity type" rows={rows} columns={['pushed', 'pulled', 'failed']} />
   );
 }
 

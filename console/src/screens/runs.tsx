@@ -3,9 +3,10 @@ import { useState } from 'preact/hooks';
 import { accountPath, api } from '../api';
 import { href, navigate } from '../router';
 import type { AccountView, StartRunView, SyncRunView } from '../types';
-import { Async, Empty, Notice, ScreenTitle, StatusBadge, useLoad, When, TableWrap } from '../ui';
+import { Async, Empty, Notice, ScreenTitle, StatusBadge, useLoad, When, Pager, TableWrap } from '../ui';
 
 const POLL_MS = 5_000;
+const PAGE_SIZE = 20;
 
 /** "Run incremental sync" and "Run full sync"; a run already in progress is opened instead of a second one. */
 export function StartRunButtons({ account, onStarted }: { account: AccountView; onStarted?: () => void }) {
@@ -44,7 +45,7 @@ export function RunsScreen({ account }: { account: AccountView }) {
   const runs = useLoad(
     () =>
       api<{ items: SyncRunView[] }>('GET', accountPath(account.id, '/syncs'), {
-        query: { limit: 20, until: until[until.length - 1] },
+        query: { limit: PAGE_SIZE, until: until[until.length - 1] },
       }),
     [account.id, until],
     POLL_MS,
@@ -94,18 +95,14 @@ export function RunsScreen({ account }: { account: AccountView }) {
           )
         }
       </Async>
-      <div class="pager">
-        <button type="button" disabled={until.length === 0} onClick={() => setUntil(until.slice(0, -1))}>
-          Newer runs
-        </button>
-        <button
-          type="button"
-          disabled={!last || (runs.data?.items.length ?? 0) < 20}
-          onClick={() => last && setUntil([...until, last.startedAt])}
-        >
-          Older runs
-        </button>
-      </div>
+      <Pager
+        back={{ label: 'Newer runs', disabled: until.length === 0, go: () => setUntil(until.slice(0, -1)) }}
+        forward={{
+          label: 'Older runs',
+          disabled: !last || (runs.data?.items.length ?? 0) < PAGE_SIZE,
+          go: () => last && setUntil([...until, last.startedAt]),
+        }}
+      />
     </>
   );
 }
