@@ -13,6 +13,7 @@ import type { Config } from '../core/config';
 import type { Store } from '../store';
 import { RunLocks } from '../store/run-locks';
 import type { Db } from 'mongodb';
+import { loadWorkflowBundle } from './workflow-bundle';
 
 export type WorkerConfig = Pick<
   Config,
@@ -34,7 +35,7 @@ export interface SyncWorkerDeps {
   clients: AcumaticaClientRegistry;
   config: WorkerConfig;
   logger: Logger;
-  /** A prebuilt bundle (tests build one per process); without it the workflows are bundled here. */
+  /** The workflow bundle (tests load one per process); without it, {@link loadWorkflowBundle} decides. */
   workflowBundle?: WorkflowBundle;
 }
 
@@ -62,13 +63,17 @@ export async function createSyncWorkers(deps: SyncWorkerDeps): Promise<SyncWorke
     logger: logger.child({ queue: 'acumatica' }),
   });
 
+  let workflowBundle = deps.workflowBundle;
+  if (!workflowBundle) {
+    const loaded = await loadWorkflowBundle();
+    logger.info({ prebuilt: loaded.prebuilt }, 'workflow bundle loaded');
+    workflowBundle = loaded.bundle;
+  }
   const sync = await Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(deps.workflowBundle
-      ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle,
     activities: storeActivities,
   });
   const acumatica = await Worker.create({

@@ -1,0 +1,69 @@
+/**
+ * The workflow code the worker runs, as one webpack bundle. Bundling takes tens of seconds of CPU, so
+ * `npm run workflows:bundle` prebuilds it into `.data/build/` with a digest of the sources it came from;
+ * {@link loadWorkflowBundle} uses that file only while the digest still matches and bundles afresh
+ * otherwise, so a stale bundle never runs (docs/decisions/0009-prebuilt-workflow-bundle.md).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
+
+const root = join(__dirname, '..');
+const BUNDLE_FILE = join(root, '.data', 'build', 'workflows.js');
+const DIGEST_FILE = join(root, '.data', 'build', 'workflows.digest');
+/** What the bundle is built from: the workflows, the pure code they import, and the locked SDK version. */
+const SOURCES = ['workflows', 'core', join('activities', 'types.ts'), 'package-lock.json'];
+
+/** The files at `path` (itself, or every file under it), sorted; none when it does not exist. */
+function filesAt(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .flatMap((e) => filesAt(join(path, e.name)))
+    .sort();
+}
+
+/** Hash of every source file the bundle is built from (paths and contents). */
+export function workflowSourcesDigest(workflowsRoot = root): string {
+  const hash = createHash('sha256');
+  for (const source of SOURCES) {
+    for (const file of filesAt(join(workflowsRoot, source))) {
+      hash.update(relative(workflowsRoot, file)).update('\0').update(readFileSync(file)).update('\0');
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** Bundles the workflows of `workflowsRoot` (this tree by default; the history recorder passes an older one). */
+export async function buildWorkflowBundle(workflowsRoot = root): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve(join(workflowsRoot, 'workflows')),
+    logger: new DefaultLogger('WARN'),
+  });
+}
+
+/** Builds the bundle and writes it with its sources' digest; returns the bundle file's path. */
+export async function saveWorkflowBundle(): Promise<string> {
+  const digest = workflowSourcesDigest();
+  const bundle = await buildWorkflowBundle();
+  mkdirSync(dirname(BUNDLE_FILE), { recursive: true });
+  // The digest goes first and comes back last: a bundle interrupted mid-write has none and is not used.
+  rmSync(DIGEST_FILE, { force: true });
+  writeFileSync(BUNDLE_FILE, bundle.code);
+  writeFileSync(DIGEST_FILE, digest);
+  return BUNDLE_FILE;
+}
+
+/**
+ * The prebuilt bundle when it was built from the current sources, else a fresh one (not saved: a worker
+ * never writes into the tree). `prebuilt` says which, for the start-up log.
+ */
+export async function loadWorkflowBundle(): Promise<{ bundle: WorkflowBundle; prebuilt: boolean }> {
+  if (existsSync(BUNDLE_FILE) && existsSync(DIGEST_FILE)) {
+    if (readFileSync(DIGEST_FILE, 'utf8') === workflowSourcesDigest()) {
+      return { bundle: { code: readFileSync(BUNDLE_FILE, 'utf8') }, prebuilt: true };
+    }
+  }
+  return { bundle: await buildWorkflowBundle(), prebuilt: false };
+}
