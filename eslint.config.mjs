@@ -30,7 +30,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read the environment only in core/config.ts.' },
+        { object: 'process', property: 'env', message: 'Read the environment only in runtime/config.ts.' },
       ],
     },
   },

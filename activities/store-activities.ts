@@ -5,7 +5,7 @@ import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Config } from '../core/config';
+import type { Config } from '../runtime/config';
 import { ENTITIES, ENTITY_TYPES, type EntityType } from '../core/entities';
 import { FAILURE_TYPES, type RunPlan, type RunSettings } from '../core/runs';
 import type { AccountSettings } from '../core/settings';

@@ -3,8 +3,8 @@
  * builds the app and listens on API_HOST:API_PORT. SIGINT/SIGTERM close the app first (in-flight requests
  * finish), then the MongoDB and Temporal connections.
  */
-import { loadConfig } from '../core/config';
-import { createLogger } from '../core/logger';
+import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
 import { connectMongo, createStore, ensureIndexes } from '../store';
 import { buildApp } from './app';
 import { ScheduleService } from './services/schedules';

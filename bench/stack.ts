@@ -19,7 +19,7 @@ import {
   type MongoConnection,
   type Store,
 } from '../store';
-import { DEV_MASTER_KEY } from '../core/config';
+import { DEV_MASTER_KEY } from '../runtime/config';
 import type { Account } from '../store/accounts';
 import { ensureTools, projectRoot } from '../scripts/tools';
 import { freePort, mongoUrl, startFerretDB, startTemporal, type ManagedProcess } from '../scripts/stack';

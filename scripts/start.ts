@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../core/config';
+import { loadConfig, type Config } from '../runtime/config';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import {
   httpReady,

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { createAcumaticaActivities } from '../activities/acumatica-activities';
 import type { AcumaticaClientRegistry } from '../activities/client-registry';
 import { createStoreActivities } from '../activities/store-activities';
-import type { Config } from '../core/config';
+import type { Config } from '../runtime/config';
 import type { Store } from '../store';
 import { RunLocks } from '../store/run-locks';
 import type { Db } from 'mongodb';

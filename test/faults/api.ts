@@ -6,7 +6,7 @@ import pino from 'pino';
 import { buildApp } from '../../api/app';
 import type { App } from '../../api/context';
 import { ScheduleService } from '../../api/services/schedules';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../runtime/config';
 import type { FaultStack } from './stack';
 import type { WorkerHandle } from './worker';
 

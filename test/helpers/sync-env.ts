@@ -25,7 +25,7 @@ import {
 } from '../../emulator';
 import type { RestVersion } from '../../core/entities';
 import type { RunSummary, SyncRunInput } from '../../core/runs';
-import { DEV_MASTER_KEY } from '../../core/config';
+import { DEV_MASTER_KEY } from '../../runtime/config';
 import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox, type Store } from '../../store';
 import type { Account } from '../../store/accounts';
 import { createSyncWorkers, type WorkerConfig } from '../../worker/worker';
