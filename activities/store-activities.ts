@@ -10,7 +10,8 @@ import { ENTITIES, ENTITY_TYPES, type EntityType } from '../core/entities';
 import { FAILURE_TYPES, type RunPlan, type RunSettings } from '../core/runs';
 import type { AccountSettings } from '../core/settings';
 import type { Store } from '../store';
-import { temporalHolderCheck, type HolderCheck, type RunLocks } from '../store/run-locks';
+import type { HolderCheck, RunLocks } from '../store/run-locks';
+import { temporalHolderCheck } from '../runtime/run-lock-holders';
 import type { FinishRunInput, PlanRunInput, StoreActivities } from './types';
 
 /** Pulls re-read this much before the watermark: clocks differ and Acumatica commits are not instant. */

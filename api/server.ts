@@ -21,7 +21,6 @@ async function main(): Promise<void> {
     config,
     logger,
     store: createStore(mongo.db),
-    db: mongo.db,
     temporal,
     schedules: new ScheduleService(temporal),
   });

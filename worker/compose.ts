@@ -53,7 +53,6 @@ export async function openWorkerProcess(
     const workers = await createSyncWorkers({
       connection,
       client,
-      db: mongo.db,
       store,
       clients,
       config,

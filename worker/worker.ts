@@ -11,8 +11,6 @@ import type { AcumaticaClientRegistry } from '../activities/client-registry';
 import { createStoreActivities } from '../activities/store-activities';
 import type { Config } from '../runtime/config';
 import type { Store } from '../store';
-import { RunLocks } from '../store/run-locks';
-import type { Db } from 'mongodb';
 import { loadWorkflowBundle } from './workflow-bundle';
 
 export type WorkerConfig = Pick<
@@ -30,7 +28,6 @@ export interface SyncWorkerDeps {
   connection: NativeConnection;
   /** A Temporal client: the plan activity asks it whether a run lock's holder still runs. */
   client: Pick<Client, 'workflow'>;
-  db: Db;
   store: Store;
   clients: AcumaticaClientRegistry;
   config: WorkerConfig;
@@ -52,7 +49,7 @@ export async function createSyncWorkers(deps: SyncWorkerDeps): Promise<SyncWorke
   const { config, logger } = deps;
   const storeActivities = createStoreActivities({
     store: deps.store,
-    runLocks: new RunLocks(deps.db),
+    runLocks: deps.store.runLocks,
     temporal: deps.client,
     config,
     logger: logger.child({ queue: 'sync' }),

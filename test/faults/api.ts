@@ -34,7 +34,6 @@ export async function openApi(stack: FaultStack, worker: WorkerHandle): Promise<
     config,
     logger: pino({ level: 'silent' }),
     store: stack.store,
-    db: stack.mongo.db,
     temporal: stack.client,
     schedules,
   });

@@ -198,7 +198,6 @@ async function setupSyncEnv(args: {
     const workers = await createSyncWorkers({
       connection: env.nativeConnection,
       client: env.client,
-      db,
       store: runOptions.wrapStore ? runOptions.wrapStore(store) : store,
       clients,
       config,

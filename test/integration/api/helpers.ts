@@ -57,7 +57,7 @@ export async function setupApi(env: Record<string, string> = {}): Promise<ApiTes
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const store = createStore(mongo.db);
   const schedules = new ScheduleService(temporal);
-  const app = await buildApp({ config, logger, store, db: mongo.db, temporal, schedules });
+  const app = await buildApp({ config, logger, store, temporal, schedules });
   await app.ready();
   return {
     app,
