@@ -142,14 +142,6 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       await deps.runLocks.release(accountId, input.workflowId);
       log.info({ outcome: summary.outcome, totals: summary.totals }, 'run finished');
     },
-
-    /**
-     * Frees the run lock if this workflow holds it. Idempotency: compare-and-set on the workflow id.
-     * Failure types: none of its own.
-     */
-    async releaseRunLock(input: { accountId: string; workflowId: string }): Promise<void> {
-      await deps.runLocks.release(input.accountId, input.workflowId);
-    },
   };
 }
 

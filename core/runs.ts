@@ -99,8 +99,6 @@ export interface PageResult {
   /** Customers pulled or pushed without a valid latitude/longitude (ids, capped). */
   missingGeo?: string[];
   missingGeoCount?: number;
-  /** Latest Acumatica modified time seen on a pulled page (ISO), for the watermark. */
-  maxModifiedAt?: string | null;
 }
 
 export type EntityStatus = 'waiting' | 'running' | 'done' | 'failed';

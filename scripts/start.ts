@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../runtime/config';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import {
@@ -27,7 +28,8 @@ const MONGO_PORT = Number(process.env.MONGO_PORT ?? 27017);
 
 async function main(): Promise<void> {
   const dataDir = join(projectRoot, '.data', 'dev');
-  if (process.argv.includes('--reset')) rmSync(dataDir, { recursive: true, force: true });
+  const { reset } = parseArgs({ options: { reset: { type: 'boolean', default: false } } }).values;
+  if (reset) rmSync(dataDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${TEMPORAL_PORT}`,

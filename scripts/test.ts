@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import { freePort, mongoUrl, Stack, StackError, startFerretDB, startTemporal } from './stack';
 
@@ -23,10 +24,13 @@ function findTests(dir: string): string[] {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const explicit = args.filter((a) => !a.startsWith('--'));
-  const unitOnly = args.includes('--unit');
-  const integrationOnly = args.includes('--integration');
+  const { values, positionals: explicit } = parseArgs({
+    options: { unit: { type: 'boolean', default: false }, integration: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const unitOnly = values.unit;
+  const integrationOnly = values.integration;
   const files =
     explicit.length > 0
       ? explicit.flatMap((f) => {
