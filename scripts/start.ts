@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../runtime/config';
+import { ensureWorkflowBundle } from '../worker/workflow-bundle';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import {
   httpReady,
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
     const emulator = stack.add(spawnLogged('emulator', node, [...emuArgs], join(logs, 'emulator.log'), env));
     await waitReady(emulator, () => httpReady(`${emulatorUrl}/entity`));
 
+    // Built once when the workflows changed since the last start; the worker loads it instead of bundling.
+    await ensureWorkflowBundle();
     console.log('starting the worker and the API...');
     const [, workerArgs] = tsx('worker/main.ts');
     const worker = stack.add(spawnLogged('worker', node, [...workerArgs], join(logs, 'worker.log'), env));

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureWorkflowBundle } from '../worker/workflow-bundle';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import { freePort, mongoUrl, Stack, StackError, startFerretDB, startTemporal } from './stack';
 
@@ -91,6 +92,14 @@ async function main(): Promise<number> {
     console.log(
       `test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s (FerretDB :${mongoPort}, Temporal :${temporalPort})`,
     );
+  }
+
+  // Built once here when the workflows changed, so the test processes load it instead of each bundling.
+  const replays = files.some((f) => relative(projectRoot, f).startsWith(join('test', 'unit', 'workflows')));
+  if (needsStack || replays) {
+    const started = Date.now();
+    const { built } = await ensureWorkflowBundle();
+    if (built) console.log(`workflow bundle built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
 
   const tapFile = join(runDir, 'results.tap');

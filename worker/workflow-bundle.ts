@@ -55,15 +55,29 @@ export async function saveWorkflowBundle(): Promise<string> {
   return BUNDLE_FILE;
 }
 
+/** Whether the prebuilt bundle exists and was built from the current sources. */
+function prebuiltIsCurrent(): boolean {
+  return (
+    existsSync(BUNDLE_FILE) &&
+    existsSync(DIGEST_FILE) &&
+    readFileSync(DIGEST_FILE, 'utf8') === workflowSourcesDigest()
+  );
+}
+
+/**
+ * Saves the bundle unless the prebuilt one is current: `npm test` and `npm start` call it once, so their
+ * test files and worker processes load the bundle instead of each building its own.
+ */
+export async function ensureWorkflowBundle(): Promise<{ file: string; built: boolean }> {
+  if (prebuiltIsCurrent()) return { file: BUNDLE_FILE, built: false };
+  return { file: await saveWorkflowBundle(), built: true };
+}
+
 /**
  * The prebuilt bundle when it was built from the current sources, else a fresh one (not saved: a worker
  * never writes into the tree). `prebuilt` says which, for the start-up log.
  */
 export async function loadWorkflowBundle(): Promise<{ bundle: WorkflowBundle; prebuilt: boolean }> {
-  if (existsSync(BUNDLE_FILE) && existsSync(DIGEST_FILE)) {
-    if (readFileSync(DIGEST_FILE, 'utf8') === workflowSourcesDigest()) {
-      return { bundle: { code: readFileSync(BUNDLE_FILE, 'utf8') }, prebuilt: true };
-    }
-  }
+  if (prebuiltIsCurrent()) return { bundle: { code: readFileSync(BUNDLE_FILE, 'utf8') }, prebuilt: true };
   return { bundle: await buildWorkflowBundle(), prebuilt: false };
 }
