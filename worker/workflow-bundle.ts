@@ -5,7 +5,16 @@
  * otherwise, so a stale bundle never runs (docs/decisions/0009-prebuilt-workflow-bundle.md).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
 
@@ -22,6 +31,13 @@ function filesAt(path: string): string[] {
   return readdirSync(path, { withFileTypes: true })
     .flatMap((e) => filesAt(join(path, e.name)))
     .sort();
+}
+
+/** Writes `content` beside `file`, then renames it over `file` (atomic on one file system). */
+function replaceFile(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
 }
 
 /** Hash of every source file the bundle is built from (paths and contents). */
@@ -48,10 +64,11 @@ export async function saveWorkflowBundle(): Promise<string> {
   const digest = workflowSourcesDigest();
   const bundle = await buildWorkflowBundle();
   mkdirSync(dirname(BUNDLE_FILE), { recursive: true });
-  // The digest goes first and comes back last: a bundle interrupted mid-write has none and is not used.
+  // The digest goes first and comes back last, and each file is replaced by a rename: a reader (another
+  // `npm test` in this tree) sees a whole bundle or none, and a bundle without its digest is not used.
   rmSync(DIGEST_FILE, { force: true });
-  writeFileSync(BUNDLE_FILE, bundle.code);
-  writeFileSync(DIGEST_FILE, digest);
+  replaceFile(BUNDLE_FILE, bundle.code);
+  replaceFile(DIGEST_FILE, digest);
   return BUNDLE_FILE;
 }
 
