@@ -41,6 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  // Bad arguments (parseArgs, --seed, --port) and a port in use read best as their message alone.
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
