@@ -20,7 +20,6 @@ export interface TallyState {
   failures: RecordFailure[];
   missingGeo: string[];
   missingGeoCount: number;
-  maxModifiedAt: string | null;
 }
 
 export class PageTally {
@@ -36,9 +35,8 @@ export class PageTally {
           failures: [...(resume.failures ?? [])],
           missingGeo: [...(resume.missingGeo ?? [])],
           missingGeoCount: resume.missingGeoCount ?? 0,
-          maxModifiedAt: resume.maxModifiedAt ?? null,
         }
-      : { counts: emptyCounts(), failures: [], missingGeo: [], missingGeoCount: 0, maxModifiedAt: null };
+      : { counts: emptyCounts(), failures: [], missingGeo: [], missingGeoCount: 0 };
   }
 
   count(outcome: keyof EntityCounts): void {
@@ -58,12 +56,6 @@ export class PageTally {
     if (this.s.missingGeo.length < MAX_LISTED_MISSING_GEO) this.s.missingGeo.push(recordId);
   }
 
-  modified(at: string | null): void {
-    if (at && (this.s.maxModifiedAt === null || Date.parse(at) > Date.parse(this.s.maxModifiedAt))) {
-      this.s.maxModifiedAt = at;
-    }
-  }
-
   state(): TallyState {
     return this.s;
   }
@@ -75,7 +67,6 @@ export class PageTally {
       cursor,
       missingGeo: this.s.missingGeo,
       missingGeoCount: this.s.missingGeoCount,
-      maxModifiedAt: this.s.maxModifiedAt,
     };
   }
 }

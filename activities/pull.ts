@@ -216,7 +216,6 @@ async function insertNew(args: PullPageArgs, batch: readonly PulledRecordResult[
   for (const [i, result] of batch.entries()) {
     const id = ids[i];
     if (id) {
-      args.tally.modified(result.modifiedAt);
       countPulled(args, result, null, pulled[i]!.fields as object, id);
     } else {
       await applyOne(args, result, null);
@@ -235,7 +234,6 @@ async function applyOne(
   try {
     const pulled = toPulled(args, result, existing);
     const applied = await repo.applyPulled(input.accountId, pulled, existing as never);
-    tally.modified(result.modifiedAt);
     if (applied.outcome === 'unchanged') {
       tally.count('unchanged');
       return;

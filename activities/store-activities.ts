@@ -5,12 +5,13 @@ import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Config } from '../core/config';
+import type { Config } from '../runtime/config';
 import { ENTITIES, ENTITY_TYPES, type EntityType } from '../core/entities';
 import { FAILURE_TYPES, type RunPlan, type RunSettings } from '../core/runs';
 import type { AccountSettings } from '../core/settings';
 import type { Store } from '../store';
-import { temporalHolderCheck, type HolderCheck, type RunLocks } from '../store/run-locks';
+import type { HolderCheck, RunLocks } from '../store/run-locks';
+import { temporalHolderCheck } from '../runtime/run-lock-holders';
 import type { FinishRunInput, PlanRunInput, StoreActivities } from './types';
 
 /** Pulls re-read this much before the watermark: clocks differ and Acumatica commits are not instant. */
@@ -140,14 +141,6 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       }
       await deps.runLocks.release(accountId, input.workflowId);
       log.info({ outcome: summary.outcome, totals: summary.totals }, 'run finished');
-    },
-
-    /**
-     * Frees the run lock if this workflow holds it. Idempotency: compare-and-set on the workflow id.
-     * Failure types: none of its own.
-     */
-    async releaseRunLock(input: { accountId: string; workflowId: string }): Promise<void> {
-      await deps.runLocks.release(input.accountId, input.workflowId);
     },
   };
 }

@@ -40,8 +40,6 @@ export interface StoreActivities {
   planRun(input: PlanRunInput): Promise<RunPlan>;
   /** Stores the summary as a notification, clears the full-sync flag after a full run, advances watermarks, frees the lock. */
   finishRun(input: FinishRunInput): Promise<void>;
-  /** Frees the run lock if this workflow holds it (used when a run ends early). */
-  releaseRunLock(input: { accountId: string; workflowId: string }): Promise<void>;
 }
 
 /** Activities that call Acumatica; they run on the Acumatica task queue, rate limited by the server. */

@@ -13,7 +13,6 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { RunLocks } from '../store/run-locks';
 import { parseMasterKey, SecretBox } from '../store';
 import { authenticate } from './auth';
 import type { ApiDeps, App, RouteContext } from './context';
@@ -61,7 +60,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     metrics,
     syncs: new SyncService({
       client: deps.temporal,
-      runLocks: new RunLocks(deps.db),
+      runLocks: deps.store.runLocks,
       config: deps.config,
       metrics,
       logger: deps.logger,

@@ -6,7 +6,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../core/validation';
-import { ConcurrentUpdateError, ConflictError, UnsupportedOperationError } from '../store/errors';
+import { ConcurrentUpdateError, ConflictError, UnsupportedOperationError } from '../store';
 
 /** An error the API answers as is: status, snake_case code, a message safe to show. */
 export class ApiError extends Error {

@@ -4,8 +4,8 @@
  * finish), then the MongoDB and Temporal connections.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../core/config';
-import { createLogger } from '../core/logger';
+import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
 import { connectMongo, createStore, ensureIndexes } from '../store';
 import { buildApp } from './app';
 import { ScheduleService } from './services/schedules';
@@ -22,7 +22,6 @@ async function main(): Promise<void> {
     config,
     logger,
     store: createStore(mongo.db),
-    db: mongo.db,
     temporal,
     schedules: new ScheduleService(temporal),
     consoleDir: resolve('dist', 'console'),

@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import {
   bulkPull,
   initialPush,
@@ -25,11 +26,12 @@ function log(line: string): void {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--quick' && a !== '--save');
-  if (unknown.length > 0)
-    throw new Error(`unknown argument(s) ${unknown.join(' ')}; use --quick and/or --save`);
-  const profile = PROFILES[args.includes('--quick') ? 'quick' : 'full'];
+  // Unknown arguments are refused (strict), naming the argument.
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, save: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const profile = PROFILES[values.quick ? 'quick' : 'full'];
   const dir = join(tmpdir(), `fsac-bench-${process.pid}`);
   const started = Date.now();
   const stack = await startBenchStack(dir, log);
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
     versions: env.versions,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
-  if (args.includes('--save')) {
+  if (values.save) {
     const out = join(__dirname, 'results');
     mkdirSync(out, { recursive: true });
     const file = join(

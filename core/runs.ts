@@ -5,6 +5,15 @@
  */
 import type { EntityType } from './entities';
 
+/** What a run lock holder's workflow is doing, as far as Temporal knows. */
+export type HolderStatus = 'running' | 'closed' | 'not-found';
+
+/**
+ * Asks whether a run lock holder still runs; injected into the store's run lock so the store knows
+ * MongoDB only (runtime/run-lock-holders.ts asks Temporal).
+ */
+export type HolderCheck = (workflowId: string) => Promise<HolderStatus>;
+
 export const RUN_TRIGGERS = ['schedule', 'manual', 'api', 'demo'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
@@ -90,8 +99,6 @@ export interface PageResult {
   /** Customers pulled or pushed without a valid latitude/longitude (ids, capped). */
   missingGeo?: string[];
   missingGeoCount?: number;
-  /** Latest Acumatica modified time seen on a pulled page (ISO), for the watermark. */
-  maxModifiedAt?: string | null;
 }
 
 export type EntityStatus = 'waiting' | 'running' | 'done' | 'failed';

@@ -8,6 +8,9 @@ import { DEFAULT_REST_VERSION, ENTITY_TYPES, SUPPORTED_REST_VERSIONS, type Entit
 import { CUSTOMER_TYPES } from './records';
 import { parseOrThrow, ValidationError, type FieldIssue } from './validation';
 
+/** An account's display name: the API and the store validate it with the same rule. */
+export const accountNameSchema = z.string().trim().min(1).max(200);
+
 /** Schedules may not run more often than this: Acumatica licences are shared with people. */
 export const MIN_EXECUTION_DELAY_MINUTES = 15;
 

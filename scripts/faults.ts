@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { projectRoot } from './tools';
 
 interface Figures {
@@ -20,7 +21,7 @@ interface Figures {
 }
 
 async function main(): Promise<number> {
-  const soak = process.argv.includes('--soak');
+  const soak = parseArgs({ options: { soak: { type: 'boolean', default: false } } }).values.soak;
   const dir = join(projectRoot, '.data', 'faults');
   mkdirSync(dir, { recursive: true });
   const resultsFile = join(dir, `results-${process.pid}.jsonl`);

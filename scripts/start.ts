@@ -6,7 +6,9 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../core/config';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../runtime/config';
+import { ensureWorkflowBundle } from '../worker/workflow-bundle';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import {
   httpReady,
@@ -28,7 +30,8 @@ const MONGO_PORT = Number(process.env.MONGO_PORT ?? 27017);
 
 async function main(): Promise<void> {
   const dataDir = join(projectRoot, '.data', 'dev');
-  if (process.argv.includes('--reset')) rmSync(dataDir, { recursive: true, force: true });
+  const { reset } = parseArgs({ options: { reset: { type: 'boolean', default: false } } }).values;
+  if (reset) rmSync(dataDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${TEMPORAL_PORT}`,
@@ -89,6 +92,8 @@ async function main(): Promise<void> {
     const emulator = stack.add(spawnLogged('emulator', node, [...emuArgs], join(logs, 'emulator.log'), env));
     await waitReady(emulator, () => httpReady(`${emulatorUrl}/entity`));
 
+    // Built once when the workflows changed since the last start; the worker loads it instead of bundling.
+    await ensureWorkflowBundle();
     console.log('building the console...');
     await ensureConsoleBuilt();
     console.log('starting the worker and the API...');

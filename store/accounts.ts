@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
 import { ENTITY_TYPES } from '../core/entities';
 import {
+  accountNameSchema,
   resolveConnection,
   resolveSettings,
   type AccountSettings,
@@ -68,8 +69,6 @@ export interface ConnectionWithSecrets {
   connection: AcumaticaConnection;
   secrets: ConnectionSecrets;
 }
-
-export const accountNameSchema = z.string().trim().min(1).max(200);
 
 const API_KEY_PREFIX = 'fsk_';
 

@@ -5,6 +5,7 @@
 import type { Db } from 'mongodb';
 import { AccountRepository } from './accounts';
 import { NotificationRepository } from './notifications';
+import { RunLocks } from './run-locks';
 import { createRecordRepositories, type RecordRepositories } from './records';
 import { WatermarkRepository } from './watermarks';
 
@@ -13,6 +14,10 @@ export interface Store {
   records: RecordRepositories;
   watermarks: WatermarkRepository;
   notifications: NotificationRepository;
+  /** The account run lock: one sync run per account at a time. */
+  runLocks: RunLocks;
+  /** Resolves when the database answers (readiness). */
+  ping(): Promise<void>;
 }
 
 /** Builds all repositories over `db`; `now` replaces the clock in tests. */
@@ -22,6 +27,10 @@ export function createStore(db: Db, options: { now?: () => Date } = {}): Store {
     records: createRecordRepositories(db, options),
     watermarks: new WatermarkRepository(db, options),
     notifications: new NotificationRepository(db, options),
+    runLocks: new RunLocks(db, options),
+    ping: async () => {
+      await db.command({ ping: 1 });
+    },
   };
 }
 
@@ -34,6 +43,7 @@ export {
   type EncryptedSecret,
   type MasterKey,
 } from './secrets';
-export type { Account, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
+export type { Account, AccountRepository, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
+export type { RunLocks } from './run-locks';
 export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';
 export type { Notification } from './notifications';

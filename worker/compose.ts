@@ -7,8 +7,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { AcumaticaClientRegistry } from '../activities/client-registry';
-import type { Config } from '../core/config';
-import type { Logger } from '../core/logger';
+import type { Config } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
 import { createStore, parseMasterKey, SecretBox, type MongoConnection } from '../store';
 import { createSyncWorkers, type SyncWorkers } from './worker';
 
@@ -53,7 +53,6 @@ export async function openWorkerProcess(
     const workers = await createSyncWorkers({
       connection,
       client,
-      db: mongo.db,
       store,
       clients,
       config,

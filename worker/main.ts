@@ -5,8 +5,8 @@
  * then signs every Acumatica session out and closes MongoDB.
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { loadConfig } from '../core/config';
-import { createLogger, type Logger } from '../core/logger';
+import { loadConfig } from '../runtime/config';
+import { createLogger, type Logger } from '../runtime/logger';
 import { connectMongo, ensureIndexes } from '../store';
 import { openWorkerProcess } from './compose';
 

@@ -60,7 +60,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
     },
     async (_request, reply) => {
       const [mongodb, temporal] = await Promise.all([
-        probe(() => ctx.db.command({ ping: 1 })),
+        probe(() => ctx.store.ping()),
         probe(() => ctx.temporal.workflowService.getSystemInfo({})),
       ]);
       const ready = mongodb.ok && temporal.ok;

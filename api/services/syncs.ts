@@ -12,12 +12,13 @@ import {
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
 import type { ConnectionCheck } from '../../activities/types';
-import type { Config } from '../../core/config';
+import type { Config } from '../../runtime/config';
 import type { EntityType } from '../../core/entities';
 import type { EntityCounts, RunSummary, SyncRunInput } from '../../core/runs';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
-import type { Logger } from '../../core/logger';
-import { temporalHolderCheck, type RunLocks } from '../../store/run-locks';
+import type { Logger } from '../../runtime/logger';
+import { temporalHolderCheck } from '../../runtime/run-lock-holders';
+import type { RunLocks } from '../../store';
 import { progressQuery, type RunProgress } from '../../workflows/definitions';
 import { ApiError, notFound } from '../errors';
 import type { ApiMetrics } from '../metrics';

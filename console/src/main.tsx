@@ -5,7 +5,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
-import { api, session, UNAUTHORIZED_EVENT } from './api';
+import { api, session, UNAUTHORIZED_EVENT } from './client';
 import { href, navigate, useRoute, type Route } from './router';
 import { OverviewScreen } from './screens/overview';
 import { ProblemsScreen } from './screens/problems';

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure } from './api';
+import { ApiFailure } from './client';
 
 export interface Loaded<T> {
   data: T | undefined;

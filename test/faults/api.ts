@@ -6,7 +6,7 @@ import pino from 'pino';
 import { buildApp } from '../../api/app';
 import type { App } from '../../api/context';
 import { ScheduleService } from '../../api/services/schedules';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../runtime/config';
 import type { FaultStack } from './stack';
 import type { WorkerHandle } from './worker';
 
@@ -43,7 +43,6 @@ export async function openApi(
     config,
     logger: pino({ level: 'silent' }),
     store: stack.store,
-    db: stack.mongo.db,
     temporal: stack.client,
     schedules,
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),

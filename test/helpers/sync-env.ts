@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
 import pino, { type Logger } from 'pino';
 import { AcumaticaClientRegistry } from '../../activities/client-registry';
@@ -25,20 +25,18 @@ import {
 } from '../../emulator';
 import type { RestVersion } from '../../core/entities';
 import type { RunSummary, SyncRunInput } from '../../core/runs';
-import { DEV_MASTER_KEY } from '../../core/config';
+import { DEV_MASTER_KEY } from '../../runtime/config';
 import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox, type Store } from '../../store';
 import type { Account } from '../../store/accounts';
 import { createSyncWorkers, type WorkerConfig } from '../../worker/worker';
+import { loadWorkflowBundle } from '../../worker/workflow-bundle';
 import type { syncAccount } from '../../workflows';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
-/** The shipped workflows, bundled once per test process. */
+/** The shipped workflows, loaded once per test process (prebuilt by `npm run workflows:bundle` when current). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
+  bundle ??= loadWorkflowBundle().then((loaded) => loaded.bundle);
   return bundle;
 }
 
@@ -90,6 +88,8 @@ export interface SetupOptions {
   continueAsNewAt?: number;
   /** Clock of the repositories the workers use (our `updatedAt`). */
   now?: () => Date;
+  /** Workflow code for the workers (default: this tree's); the history recorder passes an older commit's. */
+  workflowBundle?: WorkflowBundle;
 }
 
 export interface SyncEnv {
@@ -198,12 +198,11 @@ async function setupSyncEnv(args: {
     const workers = await createSyncWorkers({
       connection: env.nativeConnection,
       client: env.client,
-      db,
       store: runOptions.wrapStore ? runOptions.wrapStore(store) : store,
       clients,
       config,
       logger,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: options.workflowBundle ?? (await workflowBundle()),
     });
     const running = workers.run();
     try {

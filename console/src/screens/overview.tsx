@@ -2,7 +2,7 @@
  * Overview: the connection, the schedule and next run, the run in progress with live progress per entity
  * type, the last run's summary, unread reminders and the count of failed records.
  */
-import { accountPath, api, runPath } from '../api';
+import { accountPath, api, runPath } from '../client';
 import { href } from '../router';
 import type {
   AccountView,

@@ -1,6 +1,6 @@
 /** Problems: every failed record across types with Acumatica's message and when it failed; re-mark them. */
 import { useState } from 'preact/hooks';
-import { accountPath, api } from '../api';
+import { accountPath, api } from '../client';
 import { ENTITIES, isEntityType, recordTitle } from '../entities';
 import { href } from '../router';
 import type { AccountView, FailedRecordsView, RecordView } from '../types';

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { accountPath, api, ApiFailure } from '../api';
+import { accountPath, api, ApiFailure } from '../client';
 import { canExport, ENTITIES, isEntityType, recordTitle, typeLabel, type EntityType } from '../entities';
 import { href } from '../router';
 import type { AccountView, RecordView } from '../types';

@@ -3,7 +3,7 @@
  * keyset paging, and "Export to Acumatica" for one, many or all matching records.
  */
 import { useState } from 'preact/hooks';
-import { accountPath, api } from '../api';
+import { accountPath, api } from '../client';
 import { canExport, ENTITY_TYPES, isEntityType, recordTitle, typeLabel, type EntityType } from '../entities';
 import { href } from '../router';
 import type { AccountView, Page, RecordView } from '../types';

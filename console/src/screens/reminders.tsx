@@ -1,6 +1,6 @@
 /** Reminders: the run summaries the sync leaves, unread first, each one marked read when handled. */
 import { useState } from 'preact/hooks';
-import { accountPath, api } from '../api';
+import { accountPath, api } from '../client';
 import type { AccountView, NotificationPage, NotificationView, RunSummary } from '../types';
 import { Async, Empty, Notice, ScreenTitle, useLoad, When } from '../ui';
 import { FailureList, SummaryTable } from './runs-shared';

@@ -3,7 +3,7 @@
  * history from Temporal, and a link to the run in the Temporal UI.
  */
 import { useState } from 'preact/hooks';
-import { api, runPath } from '../api';
+import { api, runPath } from '../client';
 import { href } from '../router';
 import type { AccountView, HistoryEventView, SyncRunDetail } from '../types';
 import { Async, Empty, ScreenTitle, StatusBadge, useLoad, When, TableWrap } from '../ui';

@@ -1,6 +1,6 @@
 /** Runs: the sync log from Temporal, and starting an incremental or full run. */
 import { useState } from 'preact/hooks';
-import { accountPath, api } from '../api';
+import { accountPath, api } from '../client';
 import { href, navigate } from '../router';
 import type { AccountView, StartRunView, SyncRunView } from '../types';
 import { Async, Empty, Notice, ScreenTitle, StatusBadge, useLoad, When, Pager, TableWrap } from '../ui';

@@ -3,7 +3,7 @@
  * write-only secrets and "Validate". The API's validation errors appear next to their fields.
  */
 import { useState } from 'preact/hooks';
-import { accountPath, api, ApiFailure } from '../api';
+import { accountPath, api, ApiFailure } from '../client';
 import { DEFAULT_REST_VERSION, ENTITY_TYPES, SUPPORTED_REST_VERSIONS, typeLabel } from '../entities';
 import type {
   AccountSettings,

@@ -1,6 +1,6 @@
 /** Sign-in with an API key, and the admin's account picker. */
 import { useState } from 'preact/hooks';
-import { api, ApiFailure, session } from '../api';
+import { api, ApiFailure, session } from '../client';
 import type { AccountView, MeView, Page } from '../types';
 import { Async, Empty, Field, ScreenTitle, useLoad } from '../ui';
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
-import { loadConfig, type Config } from '../../../core/config';
+import { loadConfig, type Config } from '../../../runtime/config';
 import { connectMongo, createStore, ensureIndexes, type MongoConnection, type Store } from '../../../store';
 import { buildApp } from '../../../api/app';
 import { emulatorConnection } from '../../../emulator';
@@ -64,7 +64,6 @@ export async function setupApi(
     config,
     logger,
     store,
-    db: mongo.db,
     temporal,
     schedules,
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),

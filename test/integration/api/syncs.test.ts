@@ -46,7 +46,6 @@ before(async () => {
   workers = await createSyncWorkers({
     connection,
     client: env.temporal,
-    db: env.mongo.db,
     store: env.store,
     clients,
     config: env.config,

@@ -9,7 +9,7 @@ import {
 } from '../../../activities/client-registry';
 import type { ConnectionWithSecrets } from '../../../store/accounts';
 import { parseMasterKey, SecretBox } from '../../../store/secrets';
-import { DEV_MASTER_KEY } from '../../../core/config';
+import { DEV_MASTER_KEY } from '../../../runtime/config';
 
 const connection = (password: string): ConnectionWithSecrets => ({
   connection: {

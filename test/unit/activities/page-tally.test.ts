@@ -17,14 +17,11 @@ describe('PageTally', () => {
     const first = new PageTally('customers');
     first.count('pulled');
     first.missingGeo('cus_1');
-    first.modified('2025-03-04T10:00:00.000Z');
     const resumed = new PageTally('customers', structuredClone(first.state()));
     resumed.count('pulled');
-    resumed.modified('2025-03-04T09:00:00.000Z');
     const result = resumed.result('2');
     assert.equal(result.counts.pulled, 2);
     assert.deepEqual(result.missingGeo, ['cus_1']);
-    assert.equal(result.maxModifiedAt, '2025-03-04T10:00:00.000Z', 'the latest modified time wins');
     assert.equal(result.cursor, '2');
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_KEYS, loadConfig } from '../../../core/config';
+import { CONFIG_KEYS, loadConfig } from '../../../runtime/config';
 
 const root = join(__dirname, '..', '..', '..');
 

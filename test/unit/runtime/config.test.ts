@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, DEV_MASTER_KEY, loadConfig } from '../../../core/config';
+import { ConfigError, DEV_MASTER_KEY, loadConfig } from '../../../runtime/config';
 
 test('defaults make a complete development config', () => {
   const config = loadConfig({});
