@@ -206,6 +206,33 @@ describe('the connector console in Chromium', () => {
     await page.getByRole('table', { name: 'Sync log, newest first' }).waitFor({ timeout: UI_TIMEOUT });
     await check(page, 'runs');
 
+    // Records filters: the failed invoice by its sync state; a search that matches nothing says so.
+    // Reached by keyboard: Enter on a nav link opens the screen with the focus on its title.
+    await nav(page, 'Records').focus();
+    await page.keyboard.press('Enter');
+    await heading(page, 'Records');
+    await waitFor(
+      'the focus on the Records title',
+      () =>
+        page.evaluate(() => {
+          const active = (
+            globalThis as unknown as {
+              document: { activeElement: { tagName: string; textContent: string } | null };
+            }
+          ).document.activeElement;
+          return active?.tagName === 'H1' && active.textContent === 'Records' ? true : undefined;
+        }),
+      UI_TIMEOUT,
+    );
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
+    await page.getByLabel('Sync state').selectOption('failed');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.locator('tbody').getByText('Sync Failed').waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    await page.getByLabel('Search').fill('nothing-is-called-this');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No invoices match these filters.').waitFor({ timeout: UI_TIMEOUT });
+
     // Problems: the invoice with Acumatica's message; open it, read its note, fix the line, re-mark it.
     await nav(page, 'Problems').click();
     await heading(page, 'Problems');
