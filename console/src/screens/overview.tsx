@@ -14,6 +14,7 @@ import type {
 } from '../types';
 import { Async, Empty, ScreenTitle, StatusBadge, useLoad, When } from '../ui';
 import { ProgressTable, SummaryTable } from './runs-shared';
+import { ConnectionCheck } from './connection-check';
 import { StartRunButtons } from './runs';
 
 /** How often the Overview refreshes while a run is in progress (and otherwise). */
@@ -81,7 +82,8 @@ function ConnectionCard({ account }: { account: AccountView }) {
       ) : (
         <Empty>No Acumatica connection yet.</Empty>
       )}
-      <a href={href('settings')}>Check or change the connection</a>
+      <ConnectionCheck account={account} label="Check the connection" />
+      <a href={href('settings')}>Change the connection</a>
     </section>
   );
 }

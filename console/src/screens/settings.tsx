@@ -5,14 +5,9 @@
 import { useState } from 'preact/hooks';
 import { accountPath, api, ApiFailure } from '../client';
 import { DEFAULT_REST_VERSION, ENTITY_TYPES, SUPPORTED_REST_VERSIONS, typeLabel } from '../entities';
-import type {
-  AccountSettings,
-  AccountView,
-  ConnectionChecklist,
-  ConnectionPatch,
-  SettingsPatch,
-} from '../types';
+import type { AccountSettings, AccountView, ConnectionPatch, SettingsPatch } from '../types';
 import { Field, Notice, ScreenTitle } from '../ui';
+import { ConnectionCheck } from './connection-check';
 
 type NoticeState = { ok: boolean; text: string } | null;
 
@@ -210,8 +205,7 @@ function ConnectionForm({ account }: { account: AccountView }) {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<NoticeState>(null);
-  const [checks, setChecks] = useState<ConnectionChecklist | null>(null);
-  const [busy, setBusy] = useState<'save' | 'validate' | null>(null);
+  const [busy, setBusy] = useState(false);
   const destinationChanged = DESTINATION_FIELDS.some((f) => draft[f] !== base[f]);
 
   const save = async (event: Event) => {
@@ -239,7 +233,7 @@ function ConnectionForm({ account }: { account: AccountView }) {
       setNotice({ ok: true, text: 'Nothing changed.' });
       return;
     }
-    setBusy('save');
+    setBusy(true);
     try {
       const after = await api<AccountView>('PATCH', accountPath(account.id), { body: { connection: patch } });
       setBase(draft);
@@ -254,20 +248,7 @@ function ConnectionForm({ account }: { account: AccountView }) {
       setErrors(err instanceof ApiFailure ? err.fieldErrors('connection.') : {});
       setNotice({ ok: false, text: `Not saved: ${(err as Error).message}` });
     } finally {
-      setBusy(null);
-    }
-  };
-
-  const validate = async () => {
-    setBusy('validate');
-    setChecks(null);
-    setNotice(null);
-    try {
-      setChecks(await api<ConnectionChecklist>('POST', accountPath(account.id, '/connection/validate')));
-    } catch (err) {
-      setNotice({ ok: false, text: `Could not validate: ${(err as Error).message}` });
-    } finally {
-      setBusy(null);
+      setBusy(false);
     }
   };
 
@@ -339,28 +320,11 @@ function ConnectionForm({ account }: { account: AccountView }) {
       {secret('clientSecret', 'Client secret')}
       <Notice notice={notice} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy !== null}>
+        <button type="submit" class="primary" disabled={busy}>
           Save connection
         </button>
-        <button type="button" disabled={busy !== null || !saved} onClick={() => void validate()}>
-          {busy === 'validate' ? 'Validating…' : 'Validate'}
-        </button>
       </div>
-      {checks && (
-        <div role="status" class="checklist">
-          <p>
-            <strong>{checks.ok ? 'The connection works.' : 'The connection has problems.'}</strong>
-          </p>
-          <ul>
-            {checks.checks.map((c) => (
-              <li key={c.name} class={c.ok ? 'check-ok' : 'check-bad'}>
-                <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> <strong>{c.name}</strong>
-                <span class="visually-hidden">{c.ok ? ' passed' : ' failed'}</span>: {c.detail}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ConnectionCheck account={account} />
     </form>
   );
 }
