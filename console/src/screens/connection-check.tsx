@@ -4,7 +4,16 @@ import { accountPath, api } from '../client';
 import type { AccountView, ConnectionChecklist } from '../types';
 import { Notice } from '../ui';
 
-export function ConnectionCheck({ account, label = 'Validate' }: { account: AccountView; label?: string }) {
+export function ConnectionCheck({
+  account,
+  label = 'Validate',
+  compact = false,
+}: {
+  account: AccountView;
+  label?: string;
+  /** List only the checks that failed (the Overview's small card). */
+  compact?: boolean;
+}) {
   const [checks, setChecks] = useState<ConnectionChecklist | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,12 +41,14 @@ export function ConnectionCheck({ account, label = 'Validate' }: { account: Acco
             <strong>{checks.ok ? 'The connection works.' : 'The connection has problems.'}</strong>
           </p>
           <ul>
-            {checks.checks.map((c) => (
-              <li key={c.name} class={c.ok ? 'check-ok' : 'check-bad'}>
-                <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> <strong>{c.name}</strong>
-                <span class="visually-hidden">{c.ok ? ' passed' : ' failed'}</span>: {c.detail}
-              </li>
-            ))}
+            {checks.checks
+              .filter((c) => !compact || !c.ok)
+              .map((c) => (
+                <li key={c.name} class={c.ok ? 'check-ok' : 'check-bad'}>
+                  <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> <strong>{c.name}</strong>
+                  <span class="visually-hidden">{c.ok ? ' passed' : ' failed'}</span>: {c.detail}
+                </li>
+              ))}
           </ul>
         </div>
       )}

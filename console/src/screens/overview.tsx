@@ -82,7 +82,7 @@ function ConnectionCard({ account }: { account: AccountView }) {
       ) : (
         <Empty>No Acumatica connection yet.</Empty>
       )}
-      <ConnectionCheck account={account} label="Check the connection" />
+      <ConnectionCheck account={account} label="Check the connection" compact />
       <a href={href('settings')}>Change the connection</a>
     </section>
   );
