@@ -323,7 +323,7 @@ export class EntityEngine {
         body: this.serialize(b, draft, version, { expand: nestedPaths(body, vt, version) }, 1, errors),
       };
     }
-    b.derive?.(draft);
+    b.derive?.(draft, { store: this.store, now: this.cfg.now });
     const shape = parseShape(q);
     if (existing && JSON.stringify(existing) === JSON.stringify(draft)) {
       // Values equal to the stored ones change nothing, so the modified time stays.
@@ -439,7 +439,15 @@ export class EntityEngine {
         for (const row of v) {
           if (!isObject(row)) continue;
           const rowId = typeof row.id === 'string' ? row.id.toLowerCase() : undefined;
-          const idx = rowId ? rows.findIndex((r) => r.id === rowId) : -1;
+          const match = rules?.matchBy ? unwrap(row[rules.matchBy]) : undefined;
+          const idx = rowId
+            ? rows.findIndex((r) => r.id === rowId)
+            : match?.present
+              ? rows.findIndex(
+                  (r) =>
+                    String(r.values[rules!.matchBy!]).toUpperCase() === String(match.value).toUpperCase(),
+                )
+              : -1;
           if (row.delete === true) {
             if (idx >= 0) rows.splice(idx, 1);
             continue;
@@ -686,7 +694,7 @@ export class EntityEngine {
     const draft = cloneRecord(rec);
     const err = b.actions[action]!.run(draft, { store: this.store, now: this.cfg.now });
     if (err) return err;
-    b.derive?.(draft);
+    b.derive?.(draft, { store: this.store, now: this.cfg.now });
     const now = this.cfg.now().toISOString();
     for (const f of b.modifiedFields) draft.values[f] = now;
     this.store.save(draft);

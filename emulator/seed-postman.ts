@@ -372,6 +372,8 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
         ],
         { CustomerOrder: `JC-${2024 + i}` },
       );
+    // The order the collection's "Apply Discounts to a Sales Order" recalculates.
+    order('SO', '000070', 'GOODFOOD', [['APJAM08', 12]], { CustomerOrder: 'SO248-563-70' });
     // RMA orders the collection's "Correct the RM Sales Order" requests address by id.
     order(
       'RM',
@@ -415,6 +417,46 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
         lines: ['c1bc7c53-e8ab-ed11-9e85-9828a61840c3'],
       },
     );
+
+    // The demo tenant's sales taxes (rates as its tax schedules have them), categories and zone.
+    const TAXES: [id: string, description: string, rate: number][] = [
+      ['NYSTATETAX', 'NY State Tax', 8.875],
+      ['CAGST', 'Canada GST', 15],
+      ['PST', 'Provincial Sales Tax', 5],
+    ];
+    for (const [id, description, rate] of TAXES) {
+      const tax = rec('Tax', id, {
+        TaxID: id,
+        Description: description,
+        TaxType: 'Sales',
+        LastModifiedDateTime: at(300),
+      });
+      tax.details.TaxSchedule = [
+        node(guid(`TaxRev:${id}`), { TaxRate: rate, ReportingGroup: null, StartDate: dateOnly(3650) }),
+      ];
+      save(tax);
+    }
+    for (const [id, description, taxes] of [
+      ['TAXABLE', 'Taxable Goods and Services', ['NYSTATETAX']],
+      ['EXEMPT', 'Tax-Exempt Goods and Services', []],
+    ] as const) {
+      const category = rec('TaxCategory', id, {
+        TaxCategoryID: id,
+        Description: description,
+        Active: true,
+        ExcludeListedTaxes: false,
+        LastModifiedDateTime: at(300),
+      });
+      category.details.Details = taxes.map((t) => node(guid(`TaxCat:${id}:${t}`), { TaxID: t }));
+      save(category);
+    }
+    const zone = rec('TaxZone', 'NYZONE', {
+      TaxZoneID: 'NYZONE',
+      Description: 'New York',
+      LastModifiedDateTime: at(300),
+    });
+    zone.details.ApplicableTaxes = [node(guid('TaxZone:NYZONE:NYSTATETAX'), { TaxID: 'NYSTATETAX' })];
+    save(zone);
 
     const invoice = (
       nbr: string,
