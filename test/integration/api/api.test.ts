@@ -539,6 +539,39 @@ describe('the error contract', () => {
     assert.ok(notFound.headers['x-request-id']);
   });
 
+  it('answers a __proto__ or constructor.prototype key with a 400 naming the key, not "invalid JSON"', async () => {
+    const a = await createAccount(env.app);
+    const url = `/accounts/${a.id}/records/customers`;
+    for (const [payload, field] of [
+      ['{"name":"Acme","__proto__":{"isAdmin":true}}', '__proto__'],
+      [
+        '{"name":"Acme","contacts":[{"name":"x","constructor":{"prototype":{"y":1}}}]}',
+        'contacts.0.constructor',
+      ],
+    ] as const) {
+      const res = await inject({
+        method: 'POST',
+        url,
+        headers: { ...admin, 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      const error = res.json().error as { code: string; message: string; details: { issues: unknown[] } };
+      assert.equal(error.code, 'validation_failed');
+      assert.match(error.message, new RegExp(`the key "${field.split('.').at(-1)!}" is not accepted`));
+      assert.deepEqual(error.details.issues, [{ field, message: error.message, in: 'body' }]);
+    }
+    // A constructor key that is plain data is accepted as JSON (and then validated like any field).
+    const plain = await inject({
+      method: 'POST',
+      url,
+      headers: { ...admin, 'content-type': 'application/json' },
+      payload: '{"name":"Acme","constructor":1}',
+    });
+    assert.equal(plain.json().error.code, 'validation_failed');
+    assert.doesNotMatch(plain.json().error.message, /not accepted in a request body/);
+  });
+
   it('reports every bad field of params, query and body at once', async () => {
     const res = await inject({
       method: 'GET',
