@@ -14,7 +14,9 @@ import {
 import type { AcumaticaActivities, PageInput } from '../activities/types';
 import { ENTITIES, type EntityType } from '../core/entities';
 import {
+  addCascade,
   addCounts,
+  addSkips,
   emptyCounts,
   MAX_LISTED_FAILURES,
   NON_RETRYABLE_FAILURE_TYPES,
@@ -24,6 +26,8 @@ import {
   type PageResult,
   type RecordFailure,
   type RunPlan,
+  type CascadeCounts,
+  type SkipCounts,
 } from '../core/runs';
 import { entityProgressQuery, entityProgressSignal } from './definitions';
 
@@ -45,6 +49,9 @@ export interface SyncEntityState {
   pages: number;
   pullStartedAt: string | null;
   pullCompletedFrom: string | null;
+  /** Absent in states carried over by runs that started before skips and cascades were counted. */
+  skippedBy?: SkipCounts;
+  cascade?: CascadeCounts;
 }
 
 const MAX_LISTED_MISSING_GEO = 200;
@@ -171,6 +178,8 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
 
 function absorb(state: SyncEntityState, page: PageResult): void {
   state.counts = addCounts(state.counts, page.counts);
+  if (page.skippedBy) state.skippedBy = addSkips(state.skippedBy ?? {}, page.skippedBy);
+  if (page.cascade) state.cascade = addCascade(state.cascade ?? {}, page.cascade);
   state.pages += 1;
   if (state.failures.length < MAX_LISTED_FAILURES) {
     state.failures.push(...page.failures.slice(0, MAX_LISTED_FAILURES - state.failures.length));
@@ -197,6 +206,8 @@ function result(
     missingGeoCount: state.missingGeoCount,
     pullCompletedFrom: state.pullCompletedFrom,
     pages: state.pages,
+    ...(state.skippedBy ? { skippedBy: state.skippedBy } : {}),
+    ...(state.cascade ? { cascade: state.cascade } : {}),
     ...(error ? { error } : {}),
     ...(errorType ? { errorType } : {}),
   };
