@@ -44,6 +44,11 @@ export interface RunPlan {
   skipReason?: string;
   /** Worker-side knobs the workflows cannot read from the environment themselves. */
   runtime: RunRuntime;
+  /**
+   * The version of the account's connection when the run started (absent in runs planned before it was
+   * recorded): page activities fail with `AccountConfigError` once the connection was edited.
+   */
+  connectionVersion?: string;
 }
 
 export interface RunRuntime {

@@ -138,6 +138,7 @@ async function runChild(plan: RunPlan, entity: EntityType): Promise<EntityResult
             full: plan.full,
             settings: plan.settings,
             runtime: plan.runtime,
+            ...(plan.connectionVersion ? { connectionVersion: plan.connectionVersion } : {}),
           },
           entity,
           pullSince: plan.pullSince[entity] ?? null,

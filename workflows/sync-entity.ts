@@ -32,7 +32,7 @@ import {
 import { entityProgressQuery, entityProgressSignal } from './definitions';
 
 export interface SyncEntityInput {
-  plan: Pick<RunPlan, 'accountId' | 'runId' | 'full' | 'settings' | 'runtime'>;
+  plan: Pick<RunPlan, 'accountId' | 'runId' | 'full' | 'settings' | 'runtime' | 'connectionVersion'>;
   entity: EntityType;
   pullSince: string | null;
   /** Carried across continue-as-new; absent on the first run of the child. */
@@ -132,6 +132,7 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
     full: plan.full,
     settings: plan.settings,
     pageSize: plan.runtime.pageSize,
+    ...(plan.connectionVersion ? { connectionVersion: plan.connectionVersion } : {}),
   };
 
   try {
