@@ -2,6 +2,7 @@
  * Business behaviour of each emulated entity: keys, numbering, required fields, references, drop-down labels,
  * derived fields (totals, status) and modified-time fields. Field names come from the curated table in `schema.ts`.
  */
+import type { WrapperType } from './schema';
 import type { RecordNode, RecordStore, StoredRecord } from './store';
 import { applyTaxes } from './taxes';
 import type { Plain } from './values';
@@ -71,6 +72,11 @@ export interface EntityBehaviour {
   actions: Record<string, ActionDef>;
   /** Inquiry entities are "PUT to run" and store nothing. */
   inquiry?: boolean;
+  /**
+   * Custom fields (`custom` in a body, `$custom` in a query) the emulator keeps, by screen view and field:
+   * only the few Acumatica's own requests use. Stored as values named `View.Field` outside the schema.
+   */
+  customFields?: Record<string, Record<string, WrapperType>>;
 }
 
 const CUSTOMER_REF: Reference = { field: 'Customer', entities: ['Customer'], label: 'Customer' };
@@ -593,6 +599,8 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
       if (v.Status !== 'Open' && v.Status !== 'Closed') v.Balance = v.Amount;
     },
     actions: { ReleaseInvoice: invoiceRelease },
+    // The document's tax zone (ARInvoice.TaxZoneID), which the Default endpoint does not expose as a field.
+    customFields: { CurrentDocument: { TaxZoneID: 'String', DontPrint: 'Boolean' } },
   },
   Tax: {
     ...base,

@@ -465,26 +465,32 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
       qty: number,
       status: string,
       daysAgo: number,
+      id?: string,
     ): void => {
       const price = priceOf.get(item) ?? 0;
       const amount = Math.round(qty * price * 100) / 100;
-      const r = rec('Invoice', `Invoice:${nbr}`, {
-        Type: 'Invoice',
-        ReferenceNbr: nbr,
-        Customer: customer,
-        LocationID: 'MAIN',
-        Date: dateOnly(daysAgo),
-        DueDate: dateOnly(daysAgo - 30),
-        Terms: '30D',
-        Hold: false,
-        Status: status,
-        Amount: amount,
-        Balance: status === 'Closed' ? 0 : amount,
-        TaxTotal: 0,
-        Description: `${item} for ${customer}`,
-        CreatedDateTime: at(daysAgo),
-        LastModifiedDateTime: at(daysAgo - 1),
-      });
+      const r = rec(
+        'Invoice',
+        `Invoice:${nbr}`,
+        {
+          Type: 'Invoice',
+          ReferenceNbr: nbr,
+          Customer: customer,
+          LocationID: 'MAIN',
+          Date: dateOnly(daysAgo),
+          DueDate: dateOnly(daysAgo - 30),
+          Terms: '30D',
+          Hold: false,
+          Status: status,
+          Amount: amount,
+          Balance: status === 'Closed' ? 0 : amount,
+          TaxTotal: 0,
+          Description: `${item} for ${customer}`,
+          CreatedDateTime: at(daysAgo),
+          LastModifiedDateTime: at(daysAgo - 1),
+        },
+        id,
+      );
       r.details.Details = [
         node(guid(`ARTran:${nbr}:1`), {
           LineNbr: 1,
@@ -506,6 +512,8 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
     invoice('000071', 'ABAKERY', 'APJAM08', 48, 'Open', 40);
     invoice('000126', 'FRUITICO', 'SWB-32OZ-GBT', 24, 'Closed', 35);
     invoice('000130', 'FRUITICO', 'ORG-16OZ-GBT', 12, 'Closed', 33);
+    // The invoice the collection's "Specify the Tax Zone for an Invoice" addresses by id.
+    invoice('000097', 'GOODFOOD', 'ORANGES', 10, 'Balanced', 20, '8deb6bf9-2072-eb11-b83e-00155d408001');
 
     const so = rec('ServiceOrder', 'MRO:000019', {
       ServiceOrderType: 'MRO',
