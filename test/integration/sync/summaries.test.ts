@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ENTITIES, type EntityType } from '../../../core/entities';
 import { recordCollectionName } from '../../../store/db';
-import { createMarked, customerInput, invoiceInput, productInput, reload } from '../../helpers/records';
+import { crashOnceAfterPut } from '../../helpers/crash';
+import {
+  createMarked,
+  customerInput,
+  invoiceInput,
+  productInput,
+  reload,
+  salesOrderInput,
+} from '../../helpers/records';
 import { openSyncStack, TEST_BOX, type SyncStack } from '../../helpers/sync-env';
 import { waitFor } from '../../helpers/wait';
 
@@ -89,6 +97,37 @@ describe('run summaries', () => {
       const c = await reload(store, account.id, 'customers', customer._id);
       assert.equal(c.sync.state, 'failed');
       assert.equal(c.notes.length, 1);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('a page retried after a failed attempt does not repeat a failure note', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'sales-orders'] } });
+    try {
+      const { store, account } = env;
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+      const orders = [
+        await createMarked(store, account.id, 'sales-orders', salesOrderInput(customer._id, product._id)),
+        await createMarked(store, account.id, 'sales-orders', salesOrderInput(customer._id, product._id)),
+      ].sort((a, b) => a._id.localeCompare(b._id));
+      const [good, bad] = [orders[0]!, orders[1]!];
+      // The page pushes both at once: the first one's write-back fails (the attempt fails and is retried
+      // from the start of the page), while the second one is rejected by Acumatica in the same attempt.
+      await store.records['sales-orders'].update(account.id, bad._id, {
+        lines: [{ sku: 'NO-SUCH-ITEM', quantity: 1, unitPrice: 5 }],
+      });
+      const crash = crashOnceAfterPut('sales-orders');
+      // A full run pushes failed records too, so the retried attempt pushes the rejected one again.
+      const summary = await env.runSync({ full: true }, { wrapStore: crash.wrap });
+      assert.ok(crash.crashed(), 'the first attempt failed after its PUT');
+      assert.equal(summary.entities['sales-orders']?.counts.failed, 1);
+      assert.equal(summary.entities['sales-orders']?.counts.pushed, 1);
+      const rejected = await reload(store, account.id, 'sales-orders', bad._id);
+      assert.equal(rejected.sync.state, 'failed');
+      assert.equal(rejected.notes.length, 1, JSON.stringify(rejected.notes));
+      assert.equal((await reload(store, account.id, 'sales-orders', good._id)).sync.state, 'synced');
     } finally {
       await env.close();
     }
