@@ -290,6 +290,12 @@ describe('push', () => {
 
       const qt = byRef((await reload(store, account.id, 'estimates', estimate._id)).externalRef);
       assert.equal(qt.values.OrderType, 'QT');
+      assert.equal(String(qt.linked.FinancialSettings?.values.DueDate).slice(0, 10), '2025-04-03');
+      assert.equal(
+        qt.details.Details?.[0]?.values.DiscountAmount,
+        20.5,
+        '10.00 own, 4.50 loyalty, 6.00 of the coupon',
+      );
       assert.equal(qt.values.TaxTotal, 9.99, 'the tax amount we send is kept');
       assert.equal(qt.values.OrderTotal, linesNet + 9.99);
     } finally {
