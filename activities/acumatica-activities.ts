@@ -64,7 +64,7 @@ export function createAcumaticaActivities(
         {
           input,
           version: versionOf(input.settings.restVersion),
-          client: await deps.clients.get(input.accountId),
+          client: await deps.clients.get(input.accountId, input.connectionVersion),
           records: deps.store.records,
           tally,
           signal: cancellationSignal(),

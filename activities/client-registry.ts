@@ -35,12 +35,15 @@ export interface ClientRegistryOptions {
 
 interface Entry {
   fingerprint: string;
+  /** The stored connection's version the client was built from. */
+  version: string;
   client: AcumaticaClient;
 }
 
 interface Loaded {
   settings: ConnectionSettings;
   limits: LimiterSettings;
+  version: string;
 }
 
 /** Builds, caches and closes the Acumatica clients of the accounts this worker serves. */
@@ -55,16 +58,25 @@ export class AcumaticaClientRegistry {
   /**
    * The account's client, built from its stored connection and decrypted secrets. A changed connection
    * or secret (compared by fingerprint on every call) signs the old session out and builds a new client.
+   * With `connectionVersion` (the version a run started with, see `AccountRepository.connectionVersion`)
+   * a connection edited since is refused: a run uses the connection as it was when it started.
    * @throws AccountMissingError when the account does not exist; AccountConfigError when it has no usable
-   *   connection or its secrets cannot be decrypted
+   *   connection, its secrets cannot be decrypted, or it changed since `connectionVersion`
    */
-  async get(accountId: string): Promise<AcumaticaClient> {
+  async get(accountId: string, connectionVersion?: string): Promise<AcumaticaClient> {
     if (this.closed) throw new Error('the Acumatica client registry is closed');
-    const pending = this.building.get(accountId);
-    if (pending) return pending;
-    const build = this.resolve(accountId).finally(() => this.building.delete(accountId));
-    this.building.set(accountId, build);
-    return build;
+    let build = this.building.get(accountId);
+    if (!build) {
+      build = this.resolve(accountId).finally(() => this.building.delete(accountId));
+      this.building.set(accountId, build);
+    }
+    const client = await build;
+    if (connectionVersion !== undefined && this.entries.get(accountId)?.version !== connectionVersion) {
+      throw new AccountConfigError(
+        `The Acumatica connection of account ${accountId} was changed after this run started; the run stops here and the next run uses the new connection`,
+      );
+    }
+    return client;
   }
 
   /** Signs out and forgets an account's client (e.g. after its connection was found broken). */
@@ -103,7 +115,7 @@ export class AcumaticaClientRegistry {
       void existing.client.close();
     }
     const client = this.build(accountId, loaded);
-    this.entries.set(accountId, { fingerprint, client });
+    this.entries.set(accountId, { fingerprint, version: loaded.version, client });
     return client;
   }
 
@@ -126,6 +138,7 @@ export class AcumaticaClientRegistry {
     }
     const { requestsPerMinute, maxConcurrentRequests } = stored.connection;
     return {
+      version: stored.version,
       settings: connectionSettings(accountId, stored),
       limits: {
         ...this.options.limits,
@@ -135,7 +148,10 @@ export class AcumaticaClientRegistry {
     };
   }
 
-  private build(accountId: string, { settings, limits }: Loaded): AcumaticaClient {
+  private build(
+    accountId: string,
+    { settings, limits }: Pick<Loaded, 'settings' | 'limits'>,
+  ): AcumaticaClient {
     return new AcumaticaClient(settings, {
       logger: this.options.logger.child({ accountId }),
       limiter: this.limiters.get(accountId, limits),

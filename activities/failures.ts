@@ -14,10 +14,20 @@ import { AccountConfigError, AccountMissingError } from './client-registry';
  * - network, 5xx, conflicts → retryable `AcumaticaRetryable`;
  * - auth → non-retryable `AcumaticaAuth`; rejected / not found → non-retryable `AcumaticaRejected`;
  * - a broken or missing account → non-retryable `AccountConfigError` / `AccountNotFound`;
+ * - a programming error (`TypeError`, `ReferenceError`) → non-retryable `InternalError`;
  * - anything else (MongoDB down, a bug) is returned unchanged and retried with the default policy.
  */
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
+  if (isProgrammingError(err)) {
+    // A retry runs the same code on the same data: fail now, with the stack in the cause, for Temporal's UI.
+    return ApplicationFailure.create({
+      type: FAILURE_TYPES.internal,
+      message: `${err.name}: ${err.message}`,
+      nonRetryable: true,
+      cause: err,
+    });
+  }
   if (err instanceof AccountMissingError) {
     return ApplicationFailure.create({
       type: FAILURE_TYPES.accountNotFound,
@@ -67,6 +77,14 @@ function acumaticaFailure(err: AcumaticaError): ApplicationFailure {
         nonRetryable: true,
       });
   }
+}
+
+/**
+ * Errors that mean our own code is wrong, whatever the data: they fail the activity (and show in Temporal)
+ * instead of becoming a record's note.
+ */
+export function isProgrammingError(err: unknown): err is TypeError | ReferenceError {
+  return err instanceof TypeError || err instanceof ReferenceError;
 }
 
 /** Errors that end one record (it becomes `failed` with a note) rather than the page. */

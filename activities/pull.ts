@@ -18,7 +18,7 @@ import {
   type AnyRecord,
 } from './mapping';
 import type { PageTally } from './page-tally';
-import { messageOf } from './failures';
+import { isProgrammingError, messageOf } from './failures';
 
 export interface PullPageArgs {
   input: PullPageInput;
@@ -36,14 +36,11 @@ export interface PullPageArgs {
   progress(position: number): void;
 }
 
-/** Errors of one pulled record (bad data, invalid mapped fields): the record fails, the page goes on. */
-const RECORD_ERRORS = new Set([
-  'ValidationError',
-  'ConflictError',
-  'ConcurrentUpdateError',
-  'ZodError',
-  'TypeError',
-]);
+/**
+ * Errors of one pulled record (bad data, invalid mapped fields): the record fails, the page goes on. A
+ * programming error (`isProgrammingError`) is none of these: it fails the activity.
+ */
+const RECORD_ERRORS = new Set(['ValidationError', 'ConflictError', 'ConcurrentUpdateError', 'ZodError']);
 
 /**
  * Pulls one page and applies it. `$skip` paging on Acumatica's key order: a record inserted meanwhile
@@ -204,7 +201,7 @@ function countPulled(
 /** Counts a pulled result that writes nothing: skipped by the settings, or unreadable. */
 function countUnwritten(args: PullPageArgs, result: Mapped): void {
   if (result.kind === 'error') args.tally.fail(result.key, result.key, result.message);
-  else if (result.kind === 'skip') args.tally.count('unchanged');
+  else if (result.kind === 'skip') args.tally.skip(result.because);
 }
 
 /** Inserts a batch of records we do not have; any the batch could not insert goes the one-by-one way. */
@@ -264,6 +261,7 @@ function mapRaw(
     if (mapper.pull) return [{ raw, result: mapper.pull(raw, ctx) }];
     return [];
   } catch (err) {
+    if (isProgrammingError(err)) throw err;
     const key = safeKey(mapper, raw);
     return [
       {

@@ -23,7 +23,7 @@ import {
 import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
 import type { PageResult } from '../core/runs';
 import type { RecordRepositories, RecordRepository } from '../store/records';
-import { isRecordRejection, messageOf } from './failures';
+import { isProgrammingError, isRecordRejection, messageOf } from './failures';
 import {
   customerHasGeo,
   fieldsHash,
@@ -84,7 +84,7 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
     limit: input.pageSize,
   });
   const items = page.items;
-  const pusher = new Pusher(args);
+  const pusher = new Pusher(args, new Set(items.map((r) => `${input.entity}/${r._id}`)));
   const finished: boolean[] = items.map(() => false);
   let contiguous = -1;
   let next = 0;
@@ -141,7 +141,11 @@ class Pusher {
     { expand: readonly string[]; copy: Promise<AcumaticaRecord | undefined> }
   >();
 
-  constructor(private readonly args: PushPageArgs) {}
+  /** @param pageItems the page's own records (`entity/id`): counted by the page, not as cascaded */
+  constructor(
+    private readonly args: PushPageArgs,
+    private readonly pageItems: ReadonlySet<string>,
+  ) {}
 
   /** Pushes a record of the page once, sharing the outcome with records of the page that depend on it. */
   pushOnce(entity: EntityType, record: AnyRecord): Promise<Outcome> {
@@ -194,6 +198,7 @@ class Pusher {
       if (!mapper.push) throw new Error(`${ENTITIES[entity].label} records are not pushed to Acumatica`);
       mapper.push(record as never, ctx);
     } catch (err) {
+      if (isProgrammingError(err)) throw err;
       if (err instanceof MissingDependencyError) {
         return fail(
           CODES.dependency,
@@ -279,12 +284,18 @@ class Pusher {
     // A record with a key exists in Acumatica, whatever its local state: use it as it is there.
     if (record.sync.externalId) return { key: record.sync.externalId };
     let outcome = this.done.get(id);
+    const started = !outcome;
     if (!outcome) {
       outcome = this.push(dep.entity, record, chain);
       this.done.set(id, outcome);
     }
     const result = await outcome;
     const name = recordName(record);
+    // Counted once, by the push that started it, under the dependency's own type.
+    if (started && !this.pageItems.has(id)) {
+      if (result.status === 'failed') this.args.tally.fail(record._id, name, result.message, dep.entity);
+      else this.args.tally.cascaded(dep.entity, result.status);
+    }
     if (result.status === 'failed') {
       return {
         message: `${label} ${dep.id}${name ? ` (${name})` : ''} could not be pushed: ${result.message}`,

@@ -104,6 +104,9 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       if (lock.stolenFrom)
         log.warn({ previousHolder: lock.stolenFrom }, 'took over the run lock of a closed run');
 
+      // The run uses the connection as it is now; its page activities refuse one edited meanwhile.
+      const connectionVersion = await deps.store.accounts.connectionVersion(account.id);
+      if (connectionVersion) plan.connectionVersion = connectionVersion;
       const now = new Date(input.startedAt);
       for (const entity of entityTypes) {
         if (!ENTITIES[entity].directions.includes('pull')) continue;

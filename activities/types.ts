@@ -20,6 +20,8 @@ export interface PageInput {
   /** Opaque cursor from the previous page, null for the first page. */
   cursor: string | null;
   pageSize: number;
+  /** The connection version the run started with (`RunPlan.connectionVersion`). */
+  connectionVersion?: string;
 }
 
 export interface PullPageInput extends PageInput {

@@ -24,6 +24,7 @@ import { notificationRoutes } from './routes/notifications';
 import { recordRoutes } from './routes/records';
 import { settingsRoutes } from './routes/settings';
 import { syncRoutes } from './routes/syncs';
+import { jsonBodyParser } from './json-body';
 import { SyncService } from './services/syncs';
 import { validateRequest } from './validation';
 
@@ -49,6 +50,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is answered with 415 instead of being validated as a string.
   app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(parseJson));
 
   const metrics = new ApiMetrics();
   const ctx: RouteContext = {

@@ -378,7 +378,7 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
         }
       };
       apply(rec, entity, values);
-      b.derive?.(rec);
+      b.derive?.(rec, { store, now });
       const t = now().toISOString();
       for (const f of b.modifiedFields) rec.values[f] = t;
       store.save(rec);

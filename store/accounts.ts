@@ -68,6 +68,19 @@ export interface ApiKeyInfo {
 export interface ConnectionWithSecrets {
   connection: AcumaticaConnection;
   secrets: ConnectionSecrets;
+  /** See {@link AccountRepository.connectionVersion}. */
+  version: string;
+}
+
+/**
+ * A digest of the stored connection and its encrypted secrets: it changes whenever the connection or a
+ * secret is edited (and when secrets are re-encrypted under a new master key). It reveals nothing.
+ */
+function connectionVersionOf(doc: Pick<AccountDoc, 'connection' | 'secrets'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ connection: doc.connection, secrets: doc.secrets }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 const API_KEY_PREFIX = 'fsk_';
@@ -264,7 +277,17 @@ export class AccountRepository {
       const value = doc.secrets[field];
       if (value) secrets[field] = box.decrypt(value, secretContext(id, field));
     }
-    return { connection: doc.connection, secrets };
+    return { connection: doc.connection, secrets, version: connectionVersionOf(doc) };
+  }
+
+  /**
+   * The version of the account's connection (a digest of it and its encrypted secrets): a run records it
+   * when it starts and its page activities refuse a connection edited since.
+   * @returns null when the account does not exist or has no connection
+   */
+  async connectionVersion(id: string): Promise<string | null> {
+    const doc = await this.accounts.findOne({ _id: id }, { projection: { connection: 1, secrets: 1 } });
+    return doc?.connection ? connectionVersionOf(doc) : null;
   }
 
   /**

@@ -368,7 +368,8 @@ export class RecordRepository<T extends EntityType> {
 
   /**
    * A push was rejected: state `failed` ("Sync Failed"), the error kept, and a note with the message, in
-   * one update. The push intent is kept: if a document was created after all, the next push finds it.
+   * one update. The push intent is kept: if a document was created after all, the next push finds it. The
+   * note is written once per run and message, so a retried page does not repeat it.
    * @returns false when the record does not exist in this account
    */
   async markFailed(
@@ -379,12 +380,18 @@ export class RecordRepository<T extends EntityType> {
     const at = this.now();
     const message = truncate(error.message);
     const note: Note = { at, text: `Sync failed: ${message}`, author: 'sync', runId: error.runId };
+    // A page retried after a heartbeat fails the same record again: its note is written once per run.
+    const current = (await this.collection.findOne({ accountId, _id: id } as Filter<Stored>, {
+      projection: { notes: 1 },
+    })) as Pick<RecordBase, 'notes'> | null;
+    if (!current) return false;
+    const noted = (current.notes ?? []).some((n) => n.runId === error.runId && n.text === note.text);
     return this.updateGuarded(accountId, id, {}, {
       $set: {
         'sync.state': 'failed',
         'sync.lastError': { message, code: error.code, runId: error.runId, at },
       },
-      $push: { notes: note },
+      ...(noted ? {} : { $push: { notes: note } }),
     } as unknown as UpdateFilter<Stored>);
   }
 

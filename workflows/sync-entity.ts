@@ -14,7 +14,9 @@ import {
 import type { AcumaticaActivities, PageInput } from '../activities/types';
 import { ENTITIES, type EntityType } from '../core/entities';
 import {
+  addCascade,
   addCounts,
+  addSkips,
   emptyCounts,
   MAX_LISTED_FAILURES,
   NON_RETRYABLE_FAILURE_TYPES,
@@ -24,11 +26,13 @@ import {
   type PageResult,
   type RecordFailure,
   type RunPlan,
+  type CascadeCounts,
+  type SkipCounts,
 } from '../core/runs';
 import { entityProgressQuery, entityProgressSignal } from './definitions';
 
 export interface SyncEntityInput {
-  plan: Pick<RunPlan, 'accountId' | 'runId' | 'full' | 'settings' | 'runtime'>;
+  plan: Pick<RunPlan, 'accountId' | 'runId' | 'full' | 'settings' | 'runtime' | 'connectionVersion'>;
   entity: EntityType;
   pullSince: string | null;
   /** Carried across continue-as-new; absent on the first run of the child. */
@@ -45,6 +49,9 @@ export interface SyncEntityState {
   pages: number;
   pullStartedAt: string | null;
   pullCompletedFrom: string | null;
+  /** Absent in states carried over by runs that started before skips and cascades were counted. */
+  skippedBy?: SkipCounts;
+  cascade?: CascadeCounts;
 }
 
 const MAX_LISTED_MISSING_GEO = 200;
@@ -125,6 +132,7 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
     full: plan.full,
     settings: plan.settings,
     pageSize: plan.runtime.pageSize,
+    ...(plan.connectionVersion ? { connectionVersion: plan.connectionVersion } : {}),
   };
 
   try {
@@ -171,6 +179,8 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
 
 function absorb(state: SyncEntityState, page: PageResult): void {
   state.counts = addCounts(state.counts, page.counts);
+  if (page.skippedBy) state.skippedBy = addSkips(state.skippedBy ?? {}, page.skippedBy);
+  if (page.cascade) state.cascade = addCascade(state.cascade ?? {}, page.cascade);
   state.pages += 1;
   if (state.failures.length < MAX_LISTED_FAILURES) {
     state.failures.push(...page.failures.slice(0, MAX_LISTED_FAILURES - state.failures.length));
@@ -197,6 +207,8 @@ function result(
     missingGeoCount: state.missingGeoCount,
     pullCompletedFrom: state.pullCompletedFrom,
     pages: state.pages,
+    ...(state.skippedBy ? { skippedBy: state.skippedBy } : {}),
+    ...(state.cascade ? { cascade: state.cascade } : {}),
     ...(error ? { error } : {}),
     ...(errorType ? { errorType } : {}),
   };

@@ -21,6 +21,7 @@ const connection = (password: string): ConnectionWithSecrets => ({
     authMode: 'cookie',
   },
   secrets: { restPassword: password },
+  version: `v-${password}`,
 });
 
 function registry(stored: () => ConnectionWithSecrets | null, exists = true) {
@@ -46,6 +47,24 @@ describe('AcumaticaClientRegistry', () => {
       assert.equal(await clients.get('acc_1'), a);
       password = 'two';
       assert.notEqual(await clients.get('acc_1'), a, 'a new secret builds a new client');
+    } finally {
+      await clients.close();
+    }
+  });
+
+  test("a run's connection version: the same connection serves it, an edited one is refused", async () => {
+    let password = 'one';
+    const clients = registry(() => connection(password));
+    try {
+      const client = await clients.get('acc_1', 'v-one');
+      assert.equal(await clients.get('acc_1'), client);
+      password = 'two';
+      await assert.rejects(
+        clients.get('acc_1', 'v-one'),
+        (err: unknown) =>
+          err instanceof AccountConfigError && /was changed after this run started/.test(err.message),
+      );
+      assert.ok(await clients.get('acc_1', 'v-two'), 'a run started after the edit gets the new client');
     } finally {
       await clients.close();
     }

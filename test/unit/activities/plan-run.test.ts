@@ -50,7 +50,10 @@ function deps(options: {
     acquired,
     deps: {
       store: {
-        accounts: { get: () => Promise.resolve(account) },
+        accounts: {
+          get: () => Promise.resolve(account),
+          connectionVersion: () => Promise.resolve('c0nn3ct10nv3rs10n'),
+        },
         watermarks: { get: () => Promise.resolve(options.watermark ?? null) },
       } as unknown as StoreActivityDeps['store'],
       runLocks,
@@ -79,6 +82,7 @@ describe('planRun', () => {
     assert.deepEqual(plan.runtime, { acumaticaTaskQueue: 'acu', pageSize: 100, continueAsNewAt: 500 });
     assert.deepEqual(plan.pullSince, { vendors: null }, 'pull windows only for pulled types');
     assert.equal(plan.settings.restVersion, '24.200.001');
+    assert.equal(plan.connectionVersion, 'c0nn3ct10nv3rs10n', 'the run keeps the connection it started with');
     assert.equal(JSON.stringify(plan).includes('password'), false);
   });
 
