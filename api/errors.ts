@@ -5,6 +5,7 @@
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SecretsRequiredError } from '../core/settings';
 import { ValidationError, type FieldIssue } from '../core/validation';
 import { ConcurrentUpdateError, ConflictError, UnsupportedOperationError } from '../store/errors';
 
@@ -90,6 +91,9 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
   });
   if (err instanceof ApiError)
     return { status: err.statusCode, body: body(err.code, err.message, err.details) };
+  if (err instanceof SecretsRequiredError) {
+    return { status: 400, body: body('secrets_required', err.message, { issues: err.issues }) };
+  }
   if (err instanceof ValidationError) {
     const e = invalidInput(err.issues.map((i) => ({ ...i, in: 'body' as const })));
     return { status: 400, body: body(e.code, e.message, e.details) };

@@ -1,7 +1,7 @@
 /** `/accounts`: create (with its schedule and a one-time API key), list, read, change, delete, validate. */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { resolveConnection, resolveSettings } from '../../core/settings';
+import { resolveConnection, resolveSettings, SecretsRequiredError } from '../../core/settings';
 import { ValidationError } from '../../core/validation';
 import type { Account } from '../../store';
 import type { RouteContext } from '../context';
@@ -9,21 +9,26 @@ import { ApiError, errorResponses, invalidInput, notFound } from '../errors';
 import { accountView, createAccountBody, patchAccountBody, toAccountView } from '../schemas/accounts';
 import { accountId, accountParams, limitQuery } from '../schemas/common';
 
-/** Re-throws a core validation error with its fields under `prefix` (e.g. `connection.clientId`). */
+/**
+ * Re-throws a core validation error with its fields under `prefix` (e.g. `connection.clientId`); a
+ * destination change without its secrets keeps its own code, `secrets_required`.
+ */
 function validateUnder<T>(prefix: string, work: () => T): T {
   try {
     return work();
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    throw invalidInput(
-      err.issues.map((i) => ({
-        field: `${prefix}.${i.field}`,
-        message: i.message.startsWith(i.field)
-          ? `${prefix}.${i.message}`
-          : `${prefix}.${i.field}: ${i.message}`,
-        in: 'body' as const,
-      })),
-    );
+    const issues = err.issues.map((i) => ({
+      field: `${prefix}.${i.field}`,
+      message: i.message.startsWith(i.field)
+        ? `${prefix}.${i.message}`
+        : `${prefix}.${i.field}: ${i.message}`,
+      in: 'body' as const,
+    }));
+    if (err instanceof SecretsRequiredError) {
+      throw new ApiError(400, 'secrets_required', issues.map((i) => i.message).join('; '), { issues });
+    }
+    throw invalidInput(issues);
   }
 }
 

@@ -6,13 +6,25 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
+import { AcumaticaClientRegistry } from '../../../activities/client-registry';
 import { loadConfig, type Config } from '../../../core/config';
-import { connectMongo, createStore, ensureIndexes, type MongoConnection, type Store } from '../../../store';
+import {
+  connectMongo,
+  createStore,
+  ensureIndexes,
+  parseMasterKey,
+  SecretBox,
+  type MongoConnection,
+  type Store,
+} from '../../../store';
 import { buildApp } from '../../../api/app';
 import { emulatorConnection } from '../../../emulator';
 import type { App } from '../../../api/context';
 import { ScheduleService } from '../../../api/services/schedules';
+import { createSyncWorkers } from '../../../worker/worker';
+import { installQuietRuntime, workflowBundle } from '../../helpers/sync-env';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -98,6 +110,38 @@ export async function createAccount(
   if (res.statusCode !== 201) throw new Error(`account creation failed: ${res.statusCode} ${res.body}`);
   const json = res.json<{ account: { id: string }; apiKey: string }>();
   return { id: json.account.id, apiKey: json.apiKey };
+}
+
+/** The real worker (both task queues of `env`) for tests that run syncs or connection checks. */
+export async function startWorkers(env: ApiTestEnv): Promise<{ close(): Promise<void> }> {
+  installQuietRuntime();
+  const connection = await NativeConnection.connect({ address: env.config.TEMPORAL_ADDRESS });
+  const logger = pino({ level: 'silent' });
+  const clients = new AcumaticaClientRegistry({
+    accounts: env.store.accounts,
+    box: new SecretBox([parseMasterKey(env.config.MASTER_KEY)]),
+    logger,
+    limits: { requestsPerMinute: 60_000, maxConcurrent: 8 },
+  });
+  const workers = await createSyncWorkers({
+    connection,
+    client: env.temporal,
+    db: env.mongo.db,
+    store: env.store,
+    clients,
+    config: env.config,
+    logger,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = workers.run();
+  return {
+    async close() {
+      workers.shutdown();
+      await running;
+      await clients.close();
+      await connection.close();
+    },
+  };
 }
 
 export { waitFor } from '../../helpers/wait';

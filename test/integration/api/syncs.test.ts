@@ -7,14 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { NativeConnection } from '@temporalio/worker';
-import pino from 'pino';
-import { AcumaticaClientRegistry } from '../../../activities/client-registry';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { parseMasterKey, SecretBox } from '../../../store';
-import { createSyncWorkers, type SyncWorkers } from '../../../worker/worker';
-import { installQuietRuntime, workflowBundle } from '../../helpers/sync-env';
-import { admin, bearer, setupApi, suffix, waitFor, type ApiTestEnv } from './helpers';
+import { admin, bearer, setupApi, startWorkers, suffix, waitFor, type ApiTestEnv } from './helpers';
 
 const USER_PASSWORD = `Pw-${suffix()}-secret`;
 const CLIENT_SECRET = `Cs-${suffix()}-secret`;
@@ -22,45 +16,20 @@ const CLIENT_ID = '7A1E2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B@Company';
 
 let env: ApiTestEnv;
 let emulator: RunningEmulator;
-let connection: NativeConnection;
-let clients: AcumaticaClientRegistry;
-let workers: SyncWorkers;
-let running: Promise<void>;
+let workers: { close(): Promise<void> };
 
 before(async () => {
-  installQuietRuntime();
   env = await setupApi();
   emulator = await startEmulator({
     seed: 'none',
     users: [{ name: 'apiuser', password: USER_PASSWORD, tenant: 'Company' }],
     oauthClients: [{ clientId: CLIENT_ID, secret: CLIENT_SECRET }],
   });
-  connection = await NativeConnection.connect({ address: env.config.TEMPORAL_ADDRESS });
-  const logger = pino({ level: 'silent' });
-  clients = new AcumaticaClientRegistry({
-    accounts: env.store.accounts,
-    box: new SecretBox([parseMasterKey(env.config.MASTER_KEY)]),
-    logger,
-    limits: { requestsPerMinute: 60_000, maxConcurrent: 8 },
-  });
-  workers = await createSyncWorkers({
-    connection,
-    client: env.temporal,
-    db: env.mongo.db,
-    store: env.store,
-    clients,
-    config: env.config,
-    logger,
-    workflowBundle: await workflowBundle(),
-  });
-  running = workers.run();
+  workers = await startWorkers(env);
 });
 
 after(async () => {
-  workers?.shutdown();
-  await running;
-  await clients?.close();
-  await connection?.close();
+  await workers?.close();
   await emulator?.close();
   await env?.close();
 });

@@ -1,0 +1,199 @@
+/**
+ * Tenant safety through the API with the real worker, Temporal, FerretDB, the emulator and a loopback
+ * listener standing in for "a host someone else controls": stored secrets never follow a changed
+ * destination, a foreign error body is never echoed, and every encoding of a secret is masked.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { InjectOptions } from 'fastify';
+import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { admin, bearer, setupApi, startWorkers, suffix, type ApiTestEnv } from './helpers';
+
+// Characters that read differently plain, URL-encoded and JSON-escaped.
+const USER_PASSWORD = `Pw "q/+&=%é ${suffix()}`;
+const CLIENT_SECRET = `Cs\\"+/ ${suffix()}`;
+const CLIENT_ID = '7A1E2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B@Company';
+
+/** Every form a secret takes on the wire or in an echo: plain, URL- and form-encoded, JSON-escaped. */
+function encodings(secret: string): string[] {
+  const uri = encodeURIComponent(secret);
+  return [
+    secret,
+    uri,
+    uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+}
+
+function assertNoSecret(text: string, secrets: readonly string[], where: string): void {
+  for (const secret of secrets) {
+    for (const form of encodings(secret)) {
+      assert.ok(!text.includes(form), `${where} holds a secret (${JSON.stringify(form)})`);
+    }
+  }
+}
+
+interface Listener {
+  url: string;
+  /** Every request received so far: request line, headers and body. */
+  received(): string;
+  close(): Promise<void>;
+}
+
+/** A loopback HTTP server that records everything sent to it and answers with `answer`. */
+async function listen(
+  answer: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<Listener> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      seen.push(`${req.method} ${req.url}\n${req.rawHeaders.join('\n')}\n\n${body}`);
+      answer(req, body, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received: () => seen.join('\n----\n'),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let env: ApiTestEnv;
+let emulator: RunningEmulator;
+let workers: { close(): Promise<void> };
+
+before(async () => {
+  env = await setupApi();
+  emulator = await startEmulator({
+    seed: 'none',
+    users: [{ name: 'apiuser', password: USER_PASSWORD, tenant: 'Company' }],
+    oauthClients: [{ clientId: CLIENT_ID, secret: CLIENT_SECRET }],
+  });
+  workers = await startWorkers(env);
+});
+
+after(async () => {
+  await workers?.close();
+  await emulator?.close();
+  await env?.close();
+});
+
+const inject = (opts: InjectOptions) => env.app.inject(opts);
+
+async function newAccount(): Promise<{ id: string; key: string }> {
+  const res = await inject({
+    method: 'POST',
+    url: '/accounts',
+    headers: admin,
+    payload: {
+      name: `Tenant account ${suffix()}`,
+      connection: {
+        url: emulator.url,
+        tenant: 'Company',
+        authMode: 'oauth',
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        restUsername: 'apiuser',
+        restPassword: USER_PASSWORD,
+      },
+      settings: { executionDelayMinutes: 15, entityTypes: ['customers'] },
+    },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return { id: res.json().account.id, key: res.json().apiKey };
+}
+
+async function validate(id: string, key: string) {
+  const res = await inject({
+    method: 'POST',
+    url: `/accounts/${id}/connection/validate`,
+    headers: bearer(key),
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json<{ ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }>();
+}
+
+describe('credentials follow the destination', () => {
+  it('refuses to move stored secrets to another host: the listener receives nothing', async () => {
+    const listener = await listen((_req, _body, res) => res.writeHead(500).end());
+    try {
+      const { id, key } = await newAccount();
+      const patch = (connection: Record<string, unknown>) =>
+        inject({ method: 'PATCH', url: `/accounts/${id}`, headers: bearer(key), payload: { connection } });
+
+      // The exact steps of the report: only an account key, a new URL, stored secrets kept.
+      const moved = await patch({ url: `${listener.url}/x` });
+      assert.equal(moved.statusCode, 400, moved.body);
+      assert.equal(moved.json().error.code, 'secrets_required');
+      assert.deepEqual(
+        moved.json().error.details.issues.map((i: { field: string }) => i.field),
+        ['connection.restPassword', 'connection.clientSecret'],
+      );
+      // Every other part of the destination is bound too; the password alone is not enough under OAuth.
+      for (const change of [
+        { url: `${emulator.url}/other` },
+        { url: emulator.url.replace('http:', 'https:') },
+        { tenant: 'Other', clientId: CLIENT_ID.replace('@Company', '@Other') },
+        { authMode: 'cookie' },
+        { url: `${listener.url}/x`, restPassword: 'a new password' },
+      ]) {
+        const res = await patch(change);
+        assert.equal(res.statusCode, 400, `${JSON.stringify(change)}: ${res.body}`);
+        assert.equal(res.json().error.code, 'secrets_required', res.body);
+      }
+      // A change that keeps the destination still needs no secrets.
+      const renamed = await patch({ restUsername: 'apiuser', requestsPerMinute: 600 });
+      assert.equal(renamed.statusCode, 200, renamed.body);
+
+      const account = await inject({ method: 'GET', url: `/accounts/${id}`, headers: bearer(key) });
+      assert.equal(account.json().connection.url, emulator.url);
+      const check = await validate(id, key);
+      assert.equal(check.ok, true, JSON.stringify(check));
+      assert.equal(listener.received(), '', 'nothing at all reached the other host');
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('sends only the secrets entered with the new destination, never the old ones', async () => {
+    const newPassword = `New "pw"/+&= ${suffix()}`;
+    const listener = await listen((_req, _body, res) => res.writeHead(500).end());
+    try {
+      const { id, key } = await newAccount();
+      const res = await inject({
+        method: 'PATCH',
+        url: `/accounts/${id}`,
+        headers: bearer(key),
+        payload: {
+          connection: {
+            url: `${listener.url}/x`,
+            authMode: 'cookie',
+            clientId: null,
+            clientSecret: null,
+            restPassword: newPassword,
+          },
+        },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const check = await validate(id, key);
+      assert.equal(check.ok, false);
+      const received = listener.received();
+      assert.ok(received.includes('/x/entity/auth/login'), received);
+      assertNoSecret(received, [USER_PASSWORD, CLIENT_SECRET], 'the new host');
+    } finally {
+      await listener.close();
+    }
+  });
+});
