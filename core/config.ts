@@ -12,6 +12,20 @@ export const DEV_ADMIN_API_KEY = 'dev-admin-key';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A comma-separated list; empty entries are dropped. */
+const list = (item: z.ZodString) =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    )
+    .pipe(z.array(item));
+const CIDR =
+  /^(\d{1,3}(\.\d{1,3}){3}\/(\d|[12]\d|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(\d{1,2}|1[01]\d|12[0-8]))$/;
 
 export const configSchema = z
   .object({
@@ -50,6 +64,22 @@ export const configSchema = z
     /** History length at which an entity child continues as new. */
     SYNC_CONTINUE_AS_NEW_EVENTS: positiveInt.default(2000),
     SYNC_PAGE_SIZE: positiveInt.max(1000).default(500),
+
+    /**
+     * Outbound policy (production): host names allowed whatever their scheme and address, and private
+     * address ranges allowed, for on-premises ERPs. Development always allows loopback and http.
+     */
+    OUTBOUND_ALLOW_HOSTS: list(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be host names, comma-separated')),
+    OUTBOUND_ALLOW_RANGES: list(
+      z.string().regex(CIDR, 'must be CIDR ranges such as 10.0.0.0/8, comma-separated'),
+    ),
+    /** TCP/TLS connect timeout of Acumatica requests. */
+    ACUMATICA_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+    /**
+     * Longest wait for a response's headers, and for the next chunk of its body. Long Acumatica work runs
+     * as actions polled in short requests, so minutes are enough; a hung ERP costs at most this per try.
+     */
+    ACUMATICA_RESPONSE_TIMEOUT_MS: positiveInt.default(180_000),
 
     EMULATOR_PORT: port.default(8180),
   })

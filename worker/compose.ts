@@ -7,6 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { AcumaticaClientRegistry } from '../activities/client-registry';
+import { outboundPolicy } from '../acumatica/outbound';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { createStore, parseMasterKey, SecretBox, type MongoConnection } from '../store';
@@ -48,6 +49,9 @@ export async function openWorkerProcess(
         requestsPerMinute: config.ACUMATICA_REQUESTS_PER_MINUTE,
         maxConcurrent: config.ACUMATICA_MAX_CONCURRENT_REQUESTS,
       },
+      outbound: outboundPolicy(config),
+      timeoutMs: config.ACUMATICA_RESPONSE_TIMEOUT_MS,
+      connectTimeoutMs: config.ACUMATICA_CONNECT_TIMEOUT_MS,
     });
     opened.push(() => clients.close());
     const workers = await createSyncWorkers({

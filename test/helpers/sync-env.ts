@@ -30,6 +30,7 @@ import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox, ty
 import type { Account } from '../../store/accounts';
 import { createSyncWorkers, type WorkerConfig } from '../../worker/worker';
 import type { syncAccount } from '../../workflows';
+import { DEVELOPMENT_OUTBOUND } from '../../acumatica/outbound';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
@@ -189,6 +190,7 @@ async function setupSyncEnv(args: {
     box: TEST_BOX,
     logger,
     limits: { requestsPerMinute: 60_000, maxConcurrent: 8 },
+    outbound: DEVELOPMENT_OUTBOUND,
   });
 
   const runWorkers = async <T>(

@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { AcumaticaClientRegistry } from '../../../activities/client-registry';
+import { outboundPolicy } from '../../../acumatica/outbound';
 import { loadConfig, type Config } from '../../../core/config';
 import {
   connectMongo,
@@ -122,6 +123,7 @@ export async function startWorkers(env: ApiTestEnv): Promise<{ close(): Promise<
     box: new SecretBox([parseMasterKey(env.config.MASTER_KEY)]),
     logger,
     limits: { requestsPerMinute: 60_000, maxConcurrent: 8 },
+    outbound: outboundPolicy(env.config),
   });
   const workers = await createSyncWorkers({
     connection,

@@ -197,3 +197,143 @@ describe('credentials follow the destination', () => {
     }
   });
 });
+
+describe('no foreign body, no secret in any encoding', () => {
+  it('shows a fixed description for a foreign error page, never its content', async () => {
+    const planted = `INTERNAL-ONLY ${suffix()} root:x:0:0`;
+    const listener = await listen((req, _body, res) => {
+      if (req.url?.endsWith('/json')) {
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ status: planted }));
+      } else {
+        res.writeHead(500, { 'content-type': 'text/html' }).end(`<html><pre>${planted}</pre></html>`);
+      }
+    });
+    try {
+      const { id, key } = await newAccount();
+      for (const path of ['/html', '/json']) {
+        const res = await inject({
+          method: 'PATCH',
+          url: `/accounts/${id}`,
+          headers: bearer(key),
+          payload: {
+            connection: {
+              url: `${listener.url}${path}`,
+              restPassword: 'another pw',
+              clientSecret: 'another cs',
+            },
+          },
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        const check = await validate(id, key);
+        const signIn = check.checks.find((c) => c.name === 'Sign in');
+        assert.equal(signIn?.ok, false, JSON.stringify(check));
+        assert.match(signIn?.detail ?? '', /not from Acumatica's REST API/);
+        assert.ok(!JSON.stringify(check).includes('INTERNAL-ONLY'), JSON.stringify(check));
+      }
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('masks the secrets of the account in every encoding when a server echoes the request', async () => {
+    // An Acumatica-shaped error whose message repeats the (form-encoded) token request it received.
+    const listener = await listen((_req, body, res) => {
+      const echo = `${body} | ${decodeURIComponent(body.replace(/\+/g, ' '))} | ${JSON.stringify(body)}`;
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: echo }));
+    });
+    const password = `Echo "pw"/+&= ${suffix()}`;
+    const secret = `Echo\\cs%20 ${suffix()}`;
+    try {
+      const { id, key } = await newAccount();
+      const res = await inject({
+        method: 'PATCH',
+        url: `/accounts/${id}`,
+        headers: bearer(key),
+        payload: { connection: { url: `${listener.url}/erp`, restPassword: password, clientSecret: secret } },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const check = await validate(id, key);
+      const signIn = check.checks.find((c) => c.name === 'Sign in');
+      assert.equal(signIn?.ok, false);
+      assert.match(signIn?.detail ?? '', /password=\*\*\*/, 'the echo is shown, masked');
+      const histories: string[] = [];
+      for await (const wf of env.temporal.workflow.list({ query: `FsacAccount = '${id}'` })) {
+        histories.push(
+          JSON.stringify(await env.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()),
+        );
+      }
+      assert.ok(histories.length >= 1);
+      for (const [where, text] of [
+        ['the answer', JSON.stringify(check)],
+        ['the history', histories.join('\n')],
+        ['the logs', env.logs()],
+      ] as const) {
+        assertNoSecret(text, [password, secret], where);
+      }
+    } finally {
+      await listener.close();
+    }
+  });
+});
+
+describe('outbound policy on save (production)', () => {
+  let prod: ApiTestEnv;
+  before(async () => {
+    prod = await setupApi({
+      NODE_ENV: 'production',
+      MASTER_KEY: Buffer.from(`${suffix()}${suffix()}${suffix()}${suffix()}`.slice(0, 32)).toString('base64'),
+      OUTBOUND_ALLOW_HOSTS: 'erp.onprem.test',
+      OUTBOUND_ALLOW_RANGES: '10.20.0.0/16',
+    });
+  });
+  after(async () => {
+    await prod?.close();
+  });
+
+  it('refuses http, private and loopback destinations unless the operator allows them', async () => {
+    const create = (url: string) =>
+      prod.app.inject({
+        method: 'POST',
+        url: '/accounts',
+        headers: admin,
+        payload: {
+          name: `Policy ${suffix()}`,
+          connection: {
+            url,
+            tenant: 'Company',
+            authMode: 'cookie',
+            restUsername: 'apiuser',
+            restPassword: 'pw',
+          },
+        },
+      });
+    for (const url of [
+      'http://93.184.216.34/AcumaticaERP',
+      'https://127.0.0.1:8443/AcumaticaERP',
+      'https://localhost/AcumaticaERP',
+      'https://169.254.169.254/latest',
+      'https://10.21.0.5/AcumaticaERP',
+      'https://[::1]/AcumaticaERP',
+    ]) {
+      const res = await create(url);
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      assert.equal(res.json().error.code, 'destination_refused', res.body);
+      assert.equal(res.json().error.details.issues[0].field, 'connection.url');
+    }
+    for (const url of ['https://10.20.0.5/AcumaticaERP', 'http://erp.onprem.test/AcumaticaERP']) {
+      const res = await create(url);
+      assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
+    }
+    // A change of URL is checked too.
+    const created = await create('https://10.20.0.6/AcumaticaERP');
+    const id = created.json().account.id;
+    const moved = await prod.app.inject({
+      method: 'PATCH',
+      url: `/accounts/${id}`,
+      headers: admin,
+      payload: { connection: { url: 'https://192.168.0.10/AcumaticaERP', restPassword: 'pw2' } },
+    });
+    assert.equal(moved.statusCode, 400, moved.body);
+    assert.equal(moved.json().error.code, 'destination_refused');
+  });
+});
