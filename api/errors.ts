@@ -22,6 +22,17 @@ export class ApiError extends Error {
   }
 }
 
+/** 429: the caller must wait; the answer carries `Retry-After` in whole seconds. */
+export class TooManyRequestsError extends ApiError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, code, message, { retryAfterSeconds });
+  }
+}
+
 export const notFound = (what: string): ApiError => new ApiError(404, 'not_found', `${what} not found`);
 
 /** A bad field, with where it was sent (path, query or body). */
@@ -56,6 +67,7 @@ export const errorResponses = {
   409: errorBodySchema,
   413: errorBodySchema,
   415: errorBodySchema,
+  429: errorBodySchema,
   500: errorBodySchema,
 } as const;
 
@@ -137,6 +149,7 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
 /** Fastify error handler: logs server errors (without bodies), answers the contract. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = toErrorResponse(err, String(request.id));
+  if (err instanceof TooManyRequestsError) void reply.header('retry-after', String(err.retryAfterSeconds));
   if (status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ code: body.error.code, statusCode: status }, 'request rejected');
   return reply.status(status).send(body);

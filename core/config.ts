@@ -57,6 +57,11 @@ export const configSchema = z
     /** Activities per second over the Acumatica task queue, enforced by the Temporal server for all workers. */
     ACUMATICA_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(20),
     ACUMATICA_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(8),
+    /**
+     * One account's share of those activity slots: a slow, hung or throttled ERP holds at most this many,
+     * the rest stay free for other accounts.
+     */
+    ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT: positiveInt.default(4),
     /** Default licence budget of one account (its connection may set its own): requests per minute... */
     ACUMATICA_REQUESTS_PER_MINUTE: positiveInt.default(90),
     /** ...and requests in flight at once. */
@@ -73,6 +78,8 @@ export const configSchema = z
     OUTBOUND_ALLOW_RANGES: list(
       z.string().regex(CIDR, 'must be CIDR ranges such as 10.0.0.0/8, comma-separated'),
     ),
+    /** Shortest time between two connection checks of one account (per API process); 429 before. */
+    CONNECTION_CHECK_INTERVAL_SECONDS: positiveInt.default(20),
     /** TCP/TLS connect timeout of Acumatica requests. */
     ACUMATICA_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
     /**

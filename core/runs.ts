@@ -194,6 +194,8 @@ export const FAILURE_TYPES = {
   seatLimit: 'AcumaticaSeatLimit',
   /** Network, 5xx, conflicts: retried with backoff. */
   retryable: 'AcumaticaRetryable',
+  /** The account already holds its share of the worker's Acumatica slots: retried in a few seconds. */
+  accountBusy: 'AccountBusy',
 } as const;
 
 export const NON_RETRYABLE_FAILURE_TYPES = [

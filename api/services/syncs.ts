@@ -19,7 +19,7 @@ import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import type { Logger } from '../../core/logger';
 import { temporalHolderCheck, type RunLocks } from '../../store/run-locks';
 import { progressQuery, type RunProgress } from '../../workflows/definitions';
-import { ApiError, notFound } from '../errors';
+import { ApiError, notFound, TooManyRequestsError } from '../errors';
 import type { ApiMetrics } from '../metrics';
 import { formatHistory, type HistoryEntry, type HistoryLike } from './history';
 
@@ -101,7 +101,11 @@ export interface SyncServiceDeps {
   runLocks: RunLocks;
   config: Pick<
     Config,
-    'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_ACUMATICA_TASK_QUEUE' | 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
+    | 'TEMPORAL_UI_URL'
+    | 'TEMPORAL_NAMESPACE'
+    | 'CONNECTION_CHECK_INTERVAL_SECONDS'
   >;
   metrics: ApiMetrics;
   logger: Logger;
@@ -117,6 +121,8 @@ function quote(value: string): string {
 
 export class SyncService {
   private readonly now: () => Date;
+  /** When each account's connection was last checked (ms): the per-account rate limit of checks. */
+  private readonly lastChecks = new Map<string, number>();
 
   constructor(private readonly deps: SyncServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -260,6 +266,7 @@ export class SyncService {
    * returns its checklist.
    */
   async checkConnection(accountId: string): Promise<ConnectionCheck[]> {
+    this.admitCheck(accountId);
     const workflowId = `check/${accountId}/${this.now().toISOString()}`;
     try {
       return await this.deps.client.workflow.execute('checkConnection', {
@@ -280,6 +287,29 @@ export class SyncService {
       }
       throw err;
     }
+  }
+
+  /**
+   * One connection check per account per CONNECTION_CHECK_INTERVAL_SECONDS: each check takes a slot of
+   * the worker and a sign-in on the account's ERP, so a script hammering "validate" is turned away here.
+   * @throws TooManyRequestsError (429 with Retry-After) when the account checked too recently
+   */
+  private admitCheck(accountId: string): void {
+    const now = this.now().getTime();
+    const intervalMs = this.deps.config.CONNECTION_CHECK_INTERVAL_SECONDS * 1000;
+    const last = this.lastChecks.get(accountId);
+    if (last !== undefined && now - last < intervalMs) {
+      const wait = Math.ceil((last + intervalMs - now) / 1000);
+      throw new TooManyRequestsError(
+        'too_many_checks',
+        `the connection of this account was checked less than ${this.deps.config.CONNECTION_CHECK_INTERVAL_SECONDS} s ago; try again in ${wait} s`,
+        wait,
+      );
+    }
+    if (this.lastChecks.size >= 10_000) {
+      for (const [id, at] of this.lastChecks) if (now - at >= intervalMs) this.lastChecks.delete(id);
+    }
+    this.lastChecks.set(accountId, now);
   }
 
   private async describeRun(accountId: string, workflowId: string): Promise<WorkflowExecutionDescription> {

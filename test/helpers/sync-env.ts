@@ -181,6 +181,7 @@ async function setupSyncEnv(args: {
     TEMPORAL_ACUMATICA_TASK_QUEUE: `acumatica-${suffix}`,
     ACUMATICA_ACTIVITIES_PER_SECOND: 1000,
     ACUMATICA_MAX_CONCURRENT_ACTIVITIES: 8,
+    ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT: 8,
     SYNC_PAGE_SIZE: options.pageSize ?? 50,
     SYNC_CONTINUE_AS_NEW_EVENTS: options.continueAsNewAt ?? 2000,
   };

@@ -162,6 +162,20 @@ describe('credentials follow the destination', () => {
       const check = await validate(id, key);
       assert.equal(check.ok, true, JSON.stringify(check));
       assert.equal(listener.received(), '', 'nothing at all reached the other host');
+
+      // Checks are rate-limited per account: the next one is turned away with Retry-After.
+      const again = await inject({
+        method: 'POST',
+        url: `/accounts/${id}/connection/validate`,
+        headers: bearer(key),
+      });
+      assert.equal(again.statusCode, 429, again.body);
+      assert.equal(again.json().error.code, 'too_many_checks');
+      const wait = Number(again.headers['retry-after']);
+      assert.ok(wait >= 1 && wait <= env.config.CONNECTION_CHECK_INTERVAL_SECONDS, String(wait));
+      // Another account is not affected.
+      const other = await newAccount();
+      assert.equal((await validate(other.id, other.key)).ok, true);
     } finally {
       await listener.close();
     }
@@ -209,8 +223,8 @@ describe('no foreign body, no secret in any encoding', () => {
       }
     });
     try {
-      const { id, key } = await newAccount();
       for (const path of ['/html', '/json']) {
+        const { id, key } = await newAccount();
         const res = await inject({
           method: 'PATCH',
           url: `/accounts/${id}`,
