@@ -84,9 +84,10 @@ export const configSchema = z
     ACUMATICA_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
     /**
      * Longest wait for a response's headers, and for the next chunk of its body. Long Acumatica work runs
-     * as actions polled in short requests, so minutes are enough; a hung ERP costs at most this per try.
+     * as actions polled in short requests; a hung ERP costs at most this per try. Kept under the page
+     * activities' 2-minute heartbeat timeout, so a hung attempt ends here rather than being abandoned.
      */
-    ACUMATICA_RESPONSE_TIMEOUT_MS: positiveInt.default(180_000),
+    ACUMATICA_RESPONSE_TIMEOUT_MS: positiveInt.default(90_000),
 
     EMULATOR_PORT: port.default(8180),
   })
