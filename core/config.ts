@@ -69,6 +69,11 @@ export const configSchema = z
     /** History length at which an entity child continues as new. */
     SYNC_CONTINUE_AS_NEW_EVENTS: positiveInt.default(2000),
     SYNC_PAGE_SIZE: positiveInt.max(1000).default(500),
+    /**
+     * How long one page may keep failing (every retry included) before the run ends as failed with
+     * "Acumatica unreachable": an ERP that is down or refuses connections does not keep a run for hours.
+     */
+    SYNC_UNREACHABLE_TIMEOUT_SECONDS: positiveInt.default(3600),
 
     /**
      * Outbound policy (production): host names allowed whatever their scheme and address, and private

@@ -51,6 +51,11 @@ export interface RunRuntime {
   pageSize: number;
   /** History length at which an entity child continues as new. */
   continueAsNewAt: number;
+  /**
+   * How long one page may keep failing (all its retries) before the run gives up on an unreachable
+   * Acumatica. Absent in plans made before it existed: those keep the old 6 hours.
+   */
+  unreachableTimeoutSeconds?: number;
 }
 
 export interface RecordFailure {
@@ -102,6 +107,8 @@ export interface EntityProgress {
   counts: EntityCounts;
   pages: number;
   error?: string;
+  /** While a page is being retried: its last failure (added by the API from Temporal's pending activity). */
+  lastFailure?: { message: string; type?: string; attempt: number };
 }
 
 export interface EntityResult {
@@ -194,6 +201,8 @@ export const FAILURE_TYPES = {
   seatLimit: 'AcumaticaSeatLimit',
   /** Network, 5xx, conflicts: retried with backoff. */
   retryable: 'AcumaticaRetryable',
+  /** A page kept failing for SYNC_UNREACHABLE_TIMEOUT_SECONDS: Acumatica is unreachable, the run stops. */
+  unreachable: 'AcumaticaUnreachable',
   /** The account already holds its share of the worker's Acumatica slots: retried in a few seconds. */
   accountBusy: 'AccountBusy',
 } as const;

@@ -25,6 +25,7 @@ export type WorkerConfig = Pick<
   | 'ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT'
   | 'SYNC_PAGE_SIZE'
   | 'SYNC_CONTINUE_AS_NEW_EVENTS'
+  | 'SYNC_UNREACHABLE_TIMEOUT_SECONDS'
 >;
 
 export interface SyncWorkerDeps {

@@ -226,6 +226,7 @@ export class SyncService {
     if (info.status === 'running') {
       try {
         progress = await handle.query(progressQuery);
+        await this.addLastFailures(workflowId, progress);
       } catch (err) {
         // No worker polling right now: the description still says it is running.
         this.deps.logger.warn({ workflowId, err: (err as Error).message }, 'progress query failed');
@@ -287,6 +288,34 @@ export class SyncService {
       }
       throw err;
     }
+  }
+
+  /**
+   * Adds, to each entity type still running, the last failure of the page Temporal is retrying (the
+   * pending activity of its child workflow): an unreachable Acumatica shows here while the run retries.
+   */
+  private async addLastFailures(workflowId: string, progress: RunProgress): Promise<void> {
+    await Promise.all(
+      Object.entries(progress.entities).map(async ([entity, entityProgress]) => {
+        if (!entityProgress || entityProgress.status === 'done' || entityProgress.status === 'failed') return;
+        let description: WorkflowExecutionDescription;
+        try {
+          description = await this.deps.client.workflow.getHandle(`${workflowId}/${entity}`).describe();
+        } catch (err) {
+          // Not started yet (a later phase): nothing to show.
+          if (err instanceof WorkflowNotFoundError) return;
+          throw err;
+        }
+        const pending = description.raw.pendingActivities?.find((a) => a.lastFailure?.message);
+        if (!pending?.lastFailure?.message) return;
+        const type = pending.lastFailure.applicationFailureInfo?.type;
+        entityProgress.lastFailure = {
+          message: pending.lastFailure.message,
+          ...(type ? { type } : {}),
+          attempt: pending.attempt ?? 1,
+        };
+      }),
+    );
   }
 
   /**

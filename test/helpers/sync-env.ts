@@ -184,6 +184,7 @@ async function setupSyncEnv(args: {
     ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT: 8,
     SYNC_PAGE_SIZE: options.pageSize ?? 50,
     SYNC_CONTINUE_AS_NEW_EVENTS: options.continueAsNewAt ?? 2000,
+    SYNC_UNREACHABLE_TIMEOUT_SECONDS: 3600,
   };
   const logger = testLogger();
   const clients = new AcumaticaClientRegistry({

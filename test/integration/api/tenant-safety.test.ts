@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { admin, bearer, setupApi, startWorkers, suffix, type ApiTestEnv } from './helpers';
+import { admin, bearer, setupApi, startWorkers, suffix, waitFor, type ApiTestEnv } from './helpers';
 
 // Characters that read differently plain, URL-encoded and JSON-escaped.
 const USER_PASSWORD = `Pw "q/+&=%é ${suffix()}`;
@@ -75,7 +75,8 @@ let emulator: RunningEmulator;
 let workers: { close(): Promise<void> };
 
 before(async () => {
-  env = await setupApi();
+  // Short enough for a test to watch a run against a dead ERP give up.
+  env = await setupApi({ SYNC_UNREACHABLE_TIMEOUT_SECONDS: '8' });
   emulator = await startEmulator({
     seed: 'none',
     users: [{ name: 'apiuser', password: USER_PASSWORD, tenant: 'Company' }],
@@ -349,5 +350,69 @@ describe('outbound policy on save (production)', () => {
     });
     assert.equal(moved.statusCode, 400, moved.body);
     assert.equal(moved.json().error.code, 'destination_refused');
+  });
+});
+
+describe('an unreachable Acumatica', () => {
+  it('shows the last failure per entity type while retrying, then ends the run failed with one line', async () => {
+    // A port nothing listens on: every connect is refused.
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    const { id, key } = await newAccount();
+    const moved = await inject({
+      method: 'PATCH',
+      url: `/accounts/${id}`,
+      headers: bearer(key),
+      payload: { connection: { url: `http://127.0.0.1:${port}`, restPassword: 'pw', clientSecret: 'cs' } },
+    });
+    assert.equal(moved.statusCode, 200, moved.body);
+    const start = await inject({
+      method: 'POST',
+      url: `/accounts/${id}/syncs`,
+      headers: bearer(key),
+      payload: {},
+    });
+    assert.equal(start.statusCode, 202, start.body);
+    const runUrl = `/accounts/${id}/syncs/${encodeURIComponent(start.json().runId)}`;
+    const get = async () => {
+      const res = await inject({ method: 'GET', url: runUrl, headers: bearer(key) });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<{
+        status: string;
+        progress: { entities: Record<string, { lastFailure?: { message: string; attempt: number } }> } | null;
+        result: { outcome: string; message?: string } | null;
+      }>();
+    };
+
+    const seen = await waitFor(
+      'the run progress to show the last failure',
+      async () => {
+        const run = await get();
+        if (run.status !== 'running')
+          throw new Error(`the run closed before showing a failure: ${JSON.stringify(run)}`);
+        const failure = run.progress?.entities.customers?.lastFailure;
+        return failure?.message.includes('ECONNREFUSED') ? failure : undefined;
+      },
+      30_000,
+    );
+    assert.match(seen.message, /network error/);
+    assert.ok(seen.attempt >= 1);
+
+    const closedRun = await waitFor(
+      'the run to give up',
+      async () => {
+        const run = await get();
+        return run.status === 'running' ? undefined : run;
+      },
+      90_000,
+    );
+    assert.equal(closedRun.result?.outcome, 'failed', JSON.stringify(closedRun));
+    const message = closedRun.result?.message ?? '';
+    assert.match(message, /^Run stopped: Acumatica unreachable: a page kept failing for 8 s/);
+    assert.match(message, /ECONNREFUSED/);
+    assert.equal(message.split('\n').length, 1, 'one line');
   });
 });
