@@ -126,13 +126,50 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const config = parsed.data;
   if (config.NODE_ENV === 'production') {
-    const problems: string[] = [];
-    if (config.MASTER_KEY === DEV_MASTER_KEY)
-      problems.push('MASTER_KEY: the development key is refused in production');
-    if (config.ADMIN_API_KEY.startsWith(DEV_ADMIN_API_KEY)) {
-      problems.push('ADMIN_API_KEY: the development key is refused in production');
-    }
+    const problems = [masterKeyProblem(config.MASTER_KEY), adminKeyProblem(config.ADMIN_API_KEY)].filter(
+      (p): p is string => p !== undefined,
+    );
     if (problems.length > 0) throw new ConfigError(problems);
   }
   return Object.freeze(config);
+}
+
+/** Shortest admin key production accepts, and the least entropy it must carry (estimated, in bits). */
+const ADMIN_KEY_MIN_LENGTH = 24;
+const ADMIN_KEY_MIN_BITS = 90;
+
+/**
+ * Production's check of the master key, by value: the decoded bytes (so the development key with or
+ * without its padding, or in another base64 spelling, is still the development key) and how varied they
+ * are (a key of one repeated byte is not a key).
+ */
+function masterKeyProblem(value: string): string | undefined {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.equals(Buffer.from(DEV_MASTER_KEY, 'base64')))
+    return 'MASTER_KEY: the development key is refused in production';
+  if (new Set(bytes).size < 16)
+    return 'MASTER_KEY: too few distinct bytes for a random key; generate one with: openssl rand -base64 32';
+  return undefined;
+}
+
+/** Production's check of the admin key: not the development key, long, and not predictable. */
+function adminKeyProblem(value: string): string | undefined {
+  if (value.toLowerCase().includes(DEV_ADMIN_API_KEY))
+    return 'ADMIN_API_KEY: the development key is refused in production';
+  if (value.length < ADMIN_KEY_MIN_LENGTH || entropyBits(value) < ADMIN_KEY_MIN_BITS) {
+    return `ADMIN_API_KEY: too weak for production (at least ${ADMIN_KEY_MIN_LENGTH} characters and about ${ADMIN_KEY_MIN_BITS} bits of randomness); generate one with: openssl rand -hex 24`;
+  }
+  return undefined;
+}
+
+/** Shannon entropy of the string's characters times its length: a rough ceiling on its randomness. */
+function entropyBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    perChar -= p * Math.log2(p);
+  }
+  return perChar * value.length;
 }

@@ -4,6 +4,7 @@
  * destination, a foreign error body is never echoed, and every encoding of a secret is masked.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -296,7 +297,7 @@ describe('outbound policy on save (production)', () => {
   before(async () => {
     prod = await setupApi({
       NODE_ENV: 'production',
-      MASTER_KEY: Buffer.from(`${suffix()}${suffix()}${suffix()}${suffix()}`.slice(0, 32)).toString('base64'),
+      MASTER_KEY: randomBytes(32).toString('base64'),
       OUTBOUND_ALLOW_HOSTS: 'erp.onprem.test',
       OUTBOUND_ALLOW_RANGES: '10.20.0.0/16',
     });
@@ -414,5 +415,75 @@ describe('an unreachable Acumatica', () => {
     assert.match(message, /^Run stopped: Acumatica unreachable: a page kept failing for 8 s/);
     assert.match(message, /ECONNREFUSED/);
     assert.equal(message.split('\n').length, 1, 'one line');
+  });
+});
+
+describe('API keys', () => {
+  it('several keys per account with label, created and last-used; revocation takes effect at once', async () => {
+    const { id, key: first } = await newAccount();
+    const keysUrl = `/accounts/${id}/keys`;
+    const created = await inject({
+      method: 'POST',
+      url: keysUrl,
+      headers: bearer(first),
+      payload: { label: 'ci' },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const second = created.json<{ apiKey: string; key: { id: string; label: string } }>();
+    assert.equal(second.key.label, 'ci');
+    assert.ok(second.apiKey.startsWith('fsk_'));
+
+    const list = await inject({ method: 'GET', url: keysUrl, headers: bearer(second.apiKey) });
+    assert.equal(list.statusCode, 200, list.body);
+    const items = list.json<{
+      items: {
+        id: string;
+        label: string | null;
+        createdAt: string;
+        lastUsedAt: string | null;
+        prefix: string;
+      }[];
+    }>().items;
+    assert.deepEqual(
+      items.map((k) => k.label),
+      ['initial', 'ci'],
+    );
+    const initial = items[0]!;
+    assert.ok(initial.lastUsedAt !== null, 'the first key was used to create the second');
+    assert.ok(first.startsWith(initial.prefix));
+    assert.ok(!list.body.includes(first) && !list.body.includes(second.apiKey), 'keys are never listed');
+    // The admin sees them too; another account does not even learn the account exists.
+    assert.equal((await inject({ method: 'GET', url: keysUrl, headers: admin })).statusCode, 200);
+    const stranger = await newAccount();
+    assert.equal(
+      (await inject({ method: 'GET', url: keysUrl, headers: bearer(stranger.key) })).statusCode,
+      404,
+    );
+    const steal = await inject({
+      method: 'DELETE',
+      url: `${keysUrl}/${second.key.id}`,
+      headers: bearer(stranger.key),
+    });
+    assert.equal(steal.statusCode, 404);
+
+    // Rotation: the new key revokes the old one, which is refused from the very next request.
+    const revoke = await inject({
+      method: 'DELETE',
+      url: `${keysUrl}/${initial.id}`,
+      headers: bearer(second.apiKey),
+    });
+    assert.equal(revoke.statusCode, 204, revoke.body);
+    const old = await inject({ method: 'GET', url: `/accounts/${id}`, headers: bearer(first) });
+    assert.equal(old.statusCode, 401);
+    assert.equal(
+      (await inject({ method: 'GET', url: `/accounts/${id}`, headers: bearer(second.apiKey) })).statusCode,
+      200,
+    );
+    const again = await inject({ method: 'DELETE', url: `${keysUrl}/${initial.id}`, headers: admin });
+    assert.equal(again.statusCode, 404);
+
+    const bad = await inject({ method: 'POST', url: keysUrl, headers: admin, payload: { label: '' } });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().error.message, /label/);
   });
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -53,9 +54,9 @@ test('docker-compose.yml parses, wires every service, and its connector variable
         k,
         String(v).replace(/\$\{([A-Z_]+)(:-([^}]*))?[^}]*\}/, (_m, key: string, _d, dflt?: string) =>
           key === 'MASTER_KEY'
-            ? Buffer.alloc(32, 9).toString('base64')
+            ? randomBytes(32).toString('base64')
             : key === 'ADMIN_API_KEY'
-              ? 'a-production-admin-key'
+              ? randomBytes(24).toString('hex')
               : (dflt ?? ''),
         ),
       ]),
