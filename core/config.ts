@@ -53,6 +53,8 @@ export const configSchema = z
       .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
       .default(DEV_MASTER_KEY),
 
+    /** Where the worker serves Prometheus metrics: loopback unless a deployment opens it (compose). */
+    WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     WORKER_METRICS_PORT: port.default(9464),
     /** Activities per second over the Acumatica task queue, enforced by the Temporal server for all workers. */
     ACUMATICA_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(20),

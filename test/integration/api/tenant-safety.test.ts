@@ -487,3 +487,11 @@ describe('API keys', () => {
     assert.match(bad.json().error.message, /label/);
   });
 });
+
+describe('readiness', () => {
+  it('is ready while a worker polls both task queues', async () => {
+    const ready = await inject({ method: 'GET', url: '/ready' });
+    assert.equal(ready.statusCode, 200, ready.body);
+    assert.deepEqual(ready.json().checks.worker, { ok: true });
+  });
+});

@@ -22,6 +22,7 @@ interface ComposeService {
   build?: unknown;
   command?: unknown;
   environment?: Record<string, string | number>;
+  ports?: string[];
   depends_on?: Record<string, unknown> | string[];
 }
 
@@ -39,6 +40,13 @@ test('docker-compose.yml parses, wires every service, and its connector variable
       ? service.depends_on
       : Object.keys(service.depends_on ?? {});
     for (const dep of deps) assert.ok(services[dep], `${name} depends on a defined service (${dep})`);
+  }
+  // Temporal's frontend and UI have no authentication here, and the worker's metrics are internal:
+  // published on the host's loopback only.
+  for (const name of ['temporal', 'temporal-ui', 'worker']) {
+    for (const port of services[name]!.ports ?? []) {
+      assert.ok(String(port).startsWith('127.0.0.1:'), `${name} publishes ${port} on loopback only`);
+    }
   }
   for (const name of ['worker', 'api']) {
     const env = services[name]!.environment ?? {};
