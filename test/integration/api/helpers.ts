@@ -21,7 +21,7 @@ import {
   type Store,
 } from '../../../store';
 import { buildApp } from '../../../api/app';
-import { emulatorConnection } from '../../../emulator';
+import { emulatorConnection, startEmulator, type RunningEmulator } from '../../../emulator';
 import type { App } from '../../../api/context';
 import { ScheduleService } from '../../../api/services/schedules';
 import { createSyncWorkers } from '../../../worker/worker';
@@ -142,6 +142,63 @@ export async function startWorkers(env: ApiTestEnv): Promise<{ close(): Promise<
       await running;
       await clients.close();
       await connection.close();
+    },
+  };
+}
+
+/** The API, the real worker and an emulator whose user and OAuth client have the given secrets. */
+export interface WorkerApiEnv {
+  env: ApiTestEnv;
+  emulator: RunningEmulator;
+  /** Creates an account on the emulator through the API (admin key); returns its id and first key. */
+  newAccount(entityTypes: readonly string[]): Promise<{ id: string; key: string }>;
+  close(): Promise<void>;
+}
+
+export const TEST_CLIENT_ID = '7A1E2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B@Company';
+
+export async function setupApiWithWorker(options: {
+  password: string;
+  clientSecret: string;
+  config?: Record<string, string>;
+}): Promise<WorkerApiEnv> {
+  const env = await setupApi(options.config);
+  const emulator = await startEmulator({
+    seed: 'none',
+    users: [{ name: 'apiuser', password: options.password, tenant: 'Company' }],
+    oauthClients: [{ clientId: TEST_CLIENT_ID, secret: options.clientSecret }],
+  });
+  const workers = await startWorkers(env);
+  return {
+    env,
+    emulator,
+    async newAccount(entityTypes) {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/accounts',
+        headers: admin,
+        payload: {
+          name: `Account ${suffix()}`,
+          connection: {
+            url: emulator.url,
+            tenant: 'Company',
+            authMode: 'oauth',
+            clientId: TEST_CLIENT_ID,
+            clientSecret: options.clientSecret,
+            restUsername: 'apiuser',
+            restPassword: options.password,
+          },
+          settings: { executionDelayMinutes: 15, entityTypes },
+        },
+      });
+      if (res.statusCode !== 201) throw new Error(`account creation failed: ${res.statusCode} ${res.body}`);
+      const json = res.json<{ account: { id: string }; apiKey: string }>();
+      return { id: json.account.id, key: json.apiKey };
+    },
+    async close() {
+      await workers.close();
+      await emulator.close();
+      await env.close();
     },
   };
 }

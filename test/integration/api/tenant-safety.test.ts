@@ -9,13 +9,23 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { admin, bearer, setupApi, startWorkers, suffix, waitFor, type ApiTestEnv } from './helpers';
+import type { RunningEmulator } from '../../../emulator';
+import {
+  admin,
+  bearer,
+  setupApi,
+  setupApiWithWorker,
+  suffix,
+  TEST_CLIENT_ID,
+  waitFor,
+  type ApiTestEnv,
+  type WorkerApiEnv,
+} from './helpers';
 
 // Characters that read differently plain, URL-encoded and JSON-escaped.
 const USER_PASSWORD = `Pw "q/+&=%é ${suffix()}`;
 const CLIENT_SECRET = `Cs\\"+/ ${suffix()}`;
-const CLIENT_ID = '7A1E2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B@Company';
+const CLIENT_ID = TEST_CLIENT_ID;
 
 /** Every form a secret takes on the wire or in an echo: plain, URL- and form-encoded, JSON-escaped. */
 function encodings(secret: string): string[] {
@@ -71,50 +81,37 @@ async function listen(
   };
 }
 
+let stack: WorkerApiEnv;
 let env: ApiTestEnv;
 let emulator: RunningEmulator;
-let workers: { close(): Promise<void> };
 
 before(async () => {
   // Short enough for a test to watch a run against a dead ERP give up.
-  env = await setupApi({ SYNC_UNREACHABLE_TIMEOUT_SECONDS: '8' });
-  emulator = await startEmulator({
-    seed: 'none',
-    users: [{ name: 'apiuser', password: USER_PASSWORD, tenant: 'Company' }],
-    oauthClients: [{ clientId: CLIENT_ID, secret: CLIENT_SECRET }],
+  stack = await setupApiWithWorker({
+    password: USER_PASSWORD,
+    clientSecret: CLIENT_SECRET,
+    config: { SYNC_UNREACHABLE_TIMEOUT_SECONDS: '8' },
   });
-  workers = await startWorkers(env);
+  ({ env, emulator } = stack);
 });
 
 after(async () => {
-  await workers?.close();
-  await emulator?.close();
-  await env?.close();
+  await stack?.close();
 });
 
 const inject = (opts: InjectOptions) => env.app.inject(opts);
 
-async function newAccount(): Promise<{ id: string; key: string }> {
+const newAccount = () => stack.newAccount(['customers']);
+
+/** Changes the account's connection with its own key; asserts the change was accepted. */
+async function moveAccount(id: string, key: string, connection: Record<string, unknown>): Promise<void> {
   const res = await inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: admin,
-    payload: {
-      name: `Tenant account ${suffix()}`,
-      connection: {
-        url: emulator.url,
-        tenant: 'Company',
-        authMode: 'oauth',
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        restUsername: 'apiuser',
-        restPassword: USER_PASSWORD,
-      },
-      settings: { executionDelayMinutes: 15, entityTypes: ['customers'] },
-    },
+    method: 'PATCH',
+    url: `/accounts/${id}`,
+    headers: bearer(key),
+    payload: { connection },
   });
-  assert.equal(res.statusCode, 201, res.body);
-  return { id: res.json().account.id, key: res.json().apiKey };
+  assert.equal(res.statusCode, 200, res.body);
 }
 
 async function validate(id: string, key: string) {
@@ -188,21 +185,13 @@ describe('credentials follow the destination', () => {
     const listener = await listen((_req, _body, res) => res.writeHead(500).end());
     try {
       const { id, key } = await newAccount();
-      const res = await inject({
-        method: 'PATCH',
-        url: `/accounts/${id}`,
-        headers: bearer(key),
-        payload: {
-          connection: {
-            url: `${listener.url}/x`,
-            authMode: 'cookie',
-            clientId: null,
-            clientSecret: null,
-            restPassword: newPassword,
-          },
-        },
+      await moveAccount(id, key, {
+        url: `${listener.url}/x`,
+        authMode: 'cookie',
+        clientId: null,
+        clientSecret: null,
+        restPassword: newPassword,
       });
-      assert.equal(res.statusCode, 200, res.body);
       const check = await validate(id, key);
       assert.equal(check.ok, false);
       const received = listener.received();
@@ -227,19 +216,11 @@ describe('no foreign body, no secret in any encoding', () => {
     try {
       for (const path of ['/html', '/json']) {
         const { id, key } = await newAccount();
-        const res = await inject({
-          method: 'PATCH',
-          url: `/accounts/${id}`,
-          headers: bearer(key),
-          payload: {
-            connection: {
-              url: `${listener.url}${path}`,
-              restPassword: 'another pw',
-              clientSecret: 'another cs',
-            },
-          },
+        await moveAccount(id, key, {
+          url: `${listener.url}${path}`,
+          restPassword: 'another pw',
+          clientSecret: 'another cs',
         });
-        assert.equal(res.statusCode, 200, res.body);
         const check = await validate(id, key);
         const signIn = check.checks.find((c) => c.name === 'Sign in');
         assert.equal(signIn?.ok, false, JSON.stringify(check));
@@ -261,13 +242,11 @@ describe('no foreign body, no secret in any encoding', () => {
     const secret = `Echo\\cs%20 ${suffix()}`;
     try {
       const { id, key } = await newAccount();
-      const res = await inject({
-        method: 'PATCH',
-        url: `/accounts/${id}`,
-        headers: bearer(key),
-        payload: { connection: { url: `${listener.url}/erp`, restPassword: password, clientSecret: secret } },
+      await moveAccount(id, key, {
+        url: `${listener.url}/erp`,
+        restPassword: password,
+        clientSecret: secret,
       });
-      assert.equal(res.statusCode, 200, res.body);
       const check = await validate(id, key);
       const signIn = check.checks.find((c) => c.name === 'Sign in');
       assert.equal(signIn?.ok, false);
@@ -363,13 +342,7 @@ describe('an unreachable Acumatica', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
 
     const { id, key } = await newAccount();
-    const moved = await inject({
-      method: 'PATCH',
-      url: `/accounts/${id}`,
-      headers: bearer(key),
-      payload: { connection: { url: `http://127.0.0.1:${port}`, restPassword: 'pw', clientSecret: 'cs' } },
-    });
-    assert.equal(moved.statusCode, 200, moved.body);
+    await moveAccount(id, key, { url: `http://127.0.0.1:${port}`, restPassword: 'pw', clientSecret: 'cs' });
     const start = await inject({
       method: 'POST',
       url: `/accounts/${id}/syncs`,
