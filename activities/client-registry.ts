@@ -36,6 +36,11 @@ export interface ClientRegistryOptions {
   timeoutMs?: number;
   /** TCP/TLS connect timeout (default: the transport's, 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Longest wait for the account's own licence limiter inside an activity; past it the request fails as
+   * throttled and the activity gives its slot back (default: always wait).
+   */
+  maxPacingWaitMs?: number;
 }
 
 interface Entry {
@@ -149,6 +154,9 @@ export class AcumaticaClientRegistry {
       logger: this.options.logger.child({ accountId }),
       limiter: this.limiters.get(accountId, limits),
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(this.options.maxPacingWaitMs !== undefined
+        ? { maxPacingWaitMs: this.options.maxPacingWaitMs }
+        : {}),
       pool: {
         outbound: this.options.outbound,
         ...(this.options.connectTimeoutMs !== undefined

@@ -87,6 +87,11 @@ export const configSchema = z
     ),
     /** Shortest time between two connection checks of one account (per API process); 429 before. */
     CONNECTION_CHECK_INTERVAL_SECONDS: positiveInt.default(20),
+    /**
+     * Longest an activity waits for its account's licence limiter (after a 429 back-off, say); past it the
+     * activity gives its slot back and is retried when the budget allows.
+     */
+    ACUMATICA_MAX_PACING_WAIT_MS: positiveInt.default(15_000),
     /** TCP/TLS connect timeout of Acumatica requests. */
     ACUMATICA_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
     /**

@@ -52,6 +52,7 @@ export async function openWorkerProcess(
       outbound: outboundPolicy(config),
       timeoutMs: config.ACUMATICA_RESPONSE_TIMEOUT_MS,
       connectTimeoutMs: config.ACUMATICA_CONNECT_TIMEOUT_MS,
+      maxPacingWaitMs: config.ACUMATICA_MAX_PACING_WAIT_MS,
     });
     opened.push(() => clients.close());
     const workers = await createSyncWorkers({
