@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AcumaticaClient, LimiterRegistry, type LimiterSettings } from '../acumatica';
 import type { AuthSettings, ConnectionSettings } from '../acumatica';
-import { urlProblem, type OutboundPolicy } from '../acumatica/outbound';
+import { urlProblem, type OutboundPolicy } from '../runtime/outbound';
 import type { AccountRepository, ConnectionWithSecrets } from '../store/accounts';
 import type { SecretBox } from '../store/secrets';
 

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { isAcumaticaError, type AcumaticaError } from '../acumatica';
-import { OutboundPolicyError } from '../acumatica/outbound';
+import { OutboundPolicyError } from '../runtime/outbound';
 import { FAILURE_TYPES } from '../core/runs';
 import { AccountConfigError, AccountMissingError } from './client-registry';
 

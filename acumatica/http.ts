@@ -5,7 +5,7 @@
  */
 import { Pool } from 'undici';
 import { classifyNetworkError, type FailureContext } from './errors';
-import { OutboundPolicyError, policyLookup, type OutboundPolicy } from './outbound';
+import { OutboundPolicyError, policyLookup, type OutboundPolicy } from '../runtime/outbound';
 
 export interface HttpRequest {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';

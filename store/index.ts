@@ -34,6 +34,7 @@ export {
   type EncryptedSecret,
   type MasterKey,
 } from './secrets';
+export { apiKeyLabelSchema } from './accounts';
 export type { Account, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
 export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';
 export type { Notification } from './notifications';

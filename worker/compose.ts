@@ -7,7 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { AcumaticaClientRegistry } from '../activities/client-registry';
-import { outboundPolicy } from '../acumatica/outbound';
+import { outboundPolicy } from '../runtime/outbound';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { createStore, parseMasterKey, SecretBox, type MongoConnection } from '../store';

@@ -1,7 +1,7 @@
 /** `/accounts`: create (with its schedule and a one-time API key), list, read, change, delete, validate. */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { destinationProblem, outboundPolicy } from '../../acumatica/outbound';
+import { destinationProblem, outboundPolicy } from '../../runtime/outbound';
 import { resolveConnection, resolveSettings, SecretsRequiredError } from '../../core/settings';
 import { ValidationError } from '../../core/validation';
 import type { Account } from '../../store';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { apiKeyLabelSchema, type ApiKeyInfo } from '../../store/accounts';
+import { apiKeyLabelSchema, type ApiKeyInfo } from '../../store';
 import type { RouteContext } from '../context';
 import { errorResponses, notFound } from '../errors';
 import { accountId, timestamp } from '../schemas/common';

@@ -30,7 +30,7 @@ import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox, ty
 import type { Account } from '../../store/accounts';
 import { createSyncWorkers, type WorkerConfig } from '../../worker/worker';
 import type { syncAccount } from '../../workflows';
-import { DEVELOPMENT_OUTBOUND } from '../../acumatica/outbound';
+import { DEVELOPMENT_OUTBOUND } from '../../runtime/outbound';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 

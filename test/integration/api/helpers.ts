@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { AcumaticaClientRegistry } from '../../../activities/client-registry';
-import { outboundPolicy } from '../../../acumatica/outbound';
+import { outboundPolicy } from '../../../runtime/outbound';
 import { loadConfig, type Config } from '../../../core/config';
 import {
   connectMongo,

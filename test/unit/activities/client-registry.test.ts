@@ -10,7 +10,7 @@ import {
 import type { ConnectionWithSecrets } from '../../../store/accounts';
 import { parseMasterKey, SecretBox } from '../../../store/secrets';
 import { DEV_MASTER_KEY } from '../../../core/config';
-import { DEVELOPMENT_OUTBOUND } from '../../../acumatica/outbound';
+import { DEVELOPMENT_OUTBOUND } from '../../../runtime/outbound';
 
 const connection = (password: string): ConnectionWithSecrets => ({
   connection: {

@@ -9,7 +9,7 @@ import {
   outboundPolicy,
   urlProblem,
   type OutboundPolicy,
-} from '../../../acumatica/outbound';
+} from '../../../runtime/outbound';
 
 const production = (hosts: string[] = [], ranges: string[] = []): OutboundPolicy =>
   outboundPolicy({ NODE_ENV: 'production', OUTBOUND_ALLOW_HOSTS: hosts, OUTBOUND_ALLOW_RANGES: ranges });

@@ -1,7 +1,8 @@
 /**
- * The outbound policy: where an account's Acumatica URL may point. Checked when a connection is saved
- * and again on every connect, on the address the name resolved to (a name that resolved to a public
- * address when saved may resolve to an internal one later: DNS rebinding).
+ * The outbound policy: where an account's Acumatica URL may point. Process-level (built from the
+ * configuration) and shared by the API, which checks a connection when it is saved, and the Acumatica
+ * transport, which checks again on every connect, on the address the name resolved to (a name that was
+ * public when saved may resolve to an internal address later: DNS rebinding).
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
