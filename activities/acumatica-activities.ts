@@ -7,6 +7,7 @@ import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activit
 import type { Logger } from 'pino';
 import type { PageResult } from '../core/runs';
 import type { Store } from '../store';
+import type { AccountActivityGate } from './account-gate';
 import type { AcumaticaClientRegistry } from './client-registry';
 import { versionOf } from './versions';
 import { toActivityFailure } from './failures';
@@ -25,6 +26,8 @@ import type {
 export interface AcumaticaActivityDeps {
   store: Pick<Store, 'records' | 'accounts'>;
   clients: AcumaticaClientRegistry;
+  /** Each account's share of this worker's Acumatica slots, taken by every page activity. */
+  gate: AccountActivityGate;
   logger: Logger;
   /** Clock for the integration date and pulls without a modified field (tests). */
   now?: () => Date;
@@ -57,6 +60,7 @@ export function createAcumaticaActivities(
     work: (common: PageCommon, resume: PageHeartbeat | null) => Promise<PageResult>,
   ): Promise<PageResult> {
     const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction });
+    const leave = deps.gate.enter(input.accountId);
     try {
       const resume = resumeFrom(input.cursor);
       const tally = new PageTally(input.entity, resume);
@@ -76,6 +80,8 @@ export function createAcumaticaActivities(
       );
     } catch (err) {
       throw toActivityFailure(err);
+    } finally {
+      leave();
     }
   }
 

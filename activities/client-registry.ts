@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AcumaticaClient, LimiterRegistry, type LimiterSettings } from '../acumatica';
 import type { AuthSettings, ConnectionSettings } from '../acumatica';
+import { urlProblem, type OutboundPolicy } from '../runtime/outbound';
 import type { AccountRepository, ConnectionWithSecrets } from '../store/accounts';
 import type { SecretBox } from '../store/secrets';
 
@@ -29,8 +30,17 @@ export interface ClientRegistryOptions {
    * an account's connection may set its own licence budget.
    */
   limits: LimiterSettings;
-  /** Per-request timeout (default: the client's, 10 minutes: Acumatica delays instead of refusing). */
+  /** Where accounts' URLs may point; checked before every client is built and on every connect. */
+  outbound: OutboundPolicy;
+  /** Wait for a response's headers and for each chunk of its body (default: the client's). */
   timeoutMs?: number;
+  /** TCP/TLS connect timeout (default: the transport's, 10 s). */
+  connectTimeoutMs?: number;
+  /**
+   * Longest wait for the account's own licence limiter inside an activity; past it the request fails as
+   * throttled and the activity gives its slot back (default: always wait).
+   */
+  maxPacingWaitMs?: number;
 }
 
 interface Entry {
@@ -136,6 +146,10 @@ export class AcumaticaClientRegistry {
         throw new AccountMissingError(`Account ${accountId} does not exist`);
       throw new AccountConfigError(`Account ${accountId} has no Acumatica connection`);
     }
+    const refused = urlProblem(stored.connection.url, this.options.outbound);
+    if (refused !== undefined) {
+      throw new AccountConfigError(`The Acumatica URL of account ${accountId} is refused: it ${refused}`);
+    }
     const { requestsPerMinute, maxConcurrentRequests } = stored.connection;
     return {
       version: stored.version,
@@ -156,6 +170,15 @@ export class AcumaticaClientRegistry {
       logger: this.options.logger.child({ accountId }),
       limiter: this.limiters.get(accountId, limits),
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(this.options.maxPacingWaitMs !== undefined
+        ? { maxPacingWaitMs: this.options.maxPacingWaitMs }
+        : {}),
+      pool: {
+        outbound: this.options.outbound,
+        ...(this.options.connectTimeoutMs !== undefined
+          ? { connectTimeoutMs: this.options.connectTimeoutMs }
+          : {}),
+      },
     });
   }
 }

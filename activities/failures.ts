@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { isAcumaticaError, type AcumaticaError } from '../acumatica';
+import { OutboundPolicyError } from '../runtime/outbound';
 import { FAILURE_TYPES } from '../core/runs';
 import { AccountConfigError, AccountMissingError } from './client-registry';
 
@@ -13,7 +14,8 @@ import { AccountConfigError, AccountMissingError } from './client-registry';
  * - throttling / seat limit → retryable, `nextRetryDelay` from the server's delay, category BENIGN;
  * - network, 5xx, conflicts → retryable `AcumaticaRetryable`;
  * - auth → non-retryable `AcumaticaAuth`; rejected / not found → non-retryable `AcumaticaRejected`;
- * - a broken or missing account → non-retryable `AccountConfigError` / `AccountNotFound`;
+ * - a broken or missing account, or a URL the outbound policy refuses → non-retryable
+ *   `AccountConfigError` / `AccountNotFound`;
  * - a programming error (`TypeError`, `ReferenceError`) → non-retryable `InternalError`;
  * - anything else (MongoDB down, a bug) is returned unchanged and retried with the default policy.
  */
@@ -35,7 +37,7 @@ export function toActivityFailure(err: unknown): unknown {
       nonRetryable: true,
     });
   }
-  if (err instanceof AccountConfigError) {
+  if (err instanceof AccountConfigError || err instanceof OutboundPolicyError) {
     return ApplicationFailure.create({
       type: FAILURE_TYPES.config,
       message: err.message,

@@ -33,7 +33,13 @@ export interface StoreActivityDeps {
   /** Asks Temporal whether a run lock holder still runs; built from `temporal` when not given. */
   holderCheck?: HolderCheck;
   temporal: Pick<Client, 'workflow'>;
-  config: Pick<Config, 'TEMPORAL_ACUMATICA_TASK_QUEUE' | 'SYNC_PAGE_SIZE' | 'SYNC_CONTINUE_AS_NEW_EVENTS'>;
+  config: Pick<
+    Config,
+    | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
+    | 'SYNC_PAGE_SIZE'
+    | 'SYNC_CONTINUE_AS_NEW_EVENTS'
+    | 'SYNC_UNREACHABLE_TIMEOUT_SECONDS'
+  >;
   logger: Logger;
 }
 
@@ -83,6 +89,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
           acumaticaTaskQueue: deps.config.TEMPORAL_ACUMATICA_TASK_QUEUE,
           pageSize: deps.config.SYNC_PAGE_SIZE,
           continueAsNewAt: deps.config.SYNC_CONTINUE_AS_NEW_EVENTS,
+          unreachableTimeoutSeconds: deps.config.SYNC_UNREACHABLE_TIMEOUT_SECONDS,
         },
       };
       // Checked before the lock: a skipped run must not hold it.

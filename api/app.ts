@@ -19,6 +19,7 @@ import type { ApiDeps, App, RouteContext } from './context';
 import { ApiError, handleError } from './errors';
 import { ApiMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
+import { apiKeyRoutes } from './routes/api-keys';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
 import { recordRoutes } from './routes/records';
@@ -104,6 +105,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
 
   await app.register(healthRoutes, { ctx });
   await app.register(accountRoutes, { ctx });
+  await app.register(apiKeyRoutes, { ctx });
   await app.register(settingsRoutes, { ctx });
   await app.register(recordRoutes, { ctx });
   await app.register(syncRoutes, { ctx });

@@ -65,6 +65,11 @@ export interface RunRuntime {
   pageSize: number;
   /** History length at which an entity child continues as new. */
   continueAsNewAt: number;
+  /**
+   * How long one page may keep failing (all its retries) before the run gives up on an unreachable
+   * Acumatica. Absent in plans made before it existed: those keep the old 6 hours.
+   */
+  unreachableTimeoutSeconds?: number;
 }
 
 export interface RecordFailure {
@@ -156,6 +161,8 @@ export interface EntityProgress {
   counts: EntityCounts;
   pages: number;
   error?: string;
+  /** While a page is being retried: its last failure (added by the API from Temporal's pending activity). */
+  lastFailure?: { message: string; type?: string; attempt: number };
 }
 
 export interface EntityResult {
@@ -306,6 +313,10 @@ export const FAILURE_TYPES = {
   retryable: 'AcumaticaRetryable',
   /** A bug in our code (TypeError, ReferenceError): the entity type fails with it, never a record note. */
   internal: 'InternalError',
+  /** A page kept failing for SYNC_UNREACHABLE_TIMEOUT_SECONDS: Acumatica is unreachable, the run stops. */
+  unreachable: 'AcumaticaUnreachable',
+  /** The account already holds its share of the worker's Acumatica slots: retried in a few seconds. */
+  accountBusy: 'AccountBusy',
 } as const;
 
 export const NON_RETRYABLE_FAILURE_TYPES = [

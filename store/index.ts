@@ -43,6 +43,7 @@ export {
   type EncryptedSecret,
   type MasterKey,
 } from './secrets';
+export { apiKeyLabelSchema } from './accounts';
 export type { Account, AccountRepository, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
 export type { RunLocks } from './run-locks';
 export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';

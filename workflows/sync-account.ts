@@ -41,6 +41,7 @@ const RUN_STOPPING_TYPES: readonly string[] = [
   FAILURE_TYPES.auth,
   FAILURE_TYPES.config,
   FAILURE_TYPES.accountNotFound,
+  FAILURE_TYPES.unreachable,
 ];
 
 /**

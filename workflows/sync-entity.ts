@@ -9,6 +9,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AcumaticaActivities, PageInput } from '../activities/types';
@@ -19,6 +20,7 @@ import {
   addSkips,
   emptyCounts,
   MAX_LISTED_FAILURES,
+  FAILURE_TYPES,
   NON_RETRYABLE_FAILURE_TYPES,
   type EntityCounts,
   type EntityProgress,
@@ -61,6 +63,8 @@ const MAX_LISTED_MISSING_GEO = 200;
  */
 export const PROGRESS_REPORT_INTERVAL_MS = 10_000;
 const PROGRESS_THROTTLE_PATCH = 'throttled-progress-reports';
+/** Runs before it reported a page's schedule-to-close timeout as the failure it wrapped. */
+const UNREACHABLE_PATCH = 'unreachable-acumatica';
 
 /**
  * One entity type of one run: pulls what Acumatica changed in the window (so last-modified-wins is decided
@@ -76,7 +80,12 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
     // Acumatica delays over-limit requests instead of refusing them: pages may take long.
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: '2 minutes',
-    scheduleToCloseTimeout: '6 hours',
+    // One page's attempts together: past this Acumatica counts as unreachable (activity options only,
+    // replay-safe; older plans carry no value and keep 6 hours).
+    scheduleToCloseTimeout:
+      plan.runtime.unreachableTimeoutSeconds !== undefined
+        ? plan.runtime.unreachableTimeoutSeconds * 1000
+        : '6 hours',
     // A cancelled run releases the account's lock when it finishes: its page activities must have stopped
     // by then, or a zombie push could race the next run's push of the same records.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -169,10 +178,14 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
   } catch (err) {
     // continueAsNew() ends this run by throwing: it must leave the workflow, not become a failure.
     if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
-    error = describeFailure(err);
+    const timedOut = pageTimedOut(err);
+    const unreachable = timedOut && patched(UNREACHABLE_PATCH) ? timedOut : undefined;
+    error = unreachable
+      ? `Acumatica unreachable: a page kept failing for ${plan.runtime.unreachableTimeoutSeconds ?? 0} s (SYNC_UNREACHABLE_TIMEOUT_SECONDS); last failure: ${describeFailure(unreachable)}`
+      : describeFailure(err);
     state.stage = 'done';
     await report();
-    return result(entity, state, 'failed', error, failureType(err));
+    return result(entity, state, 'failed', error, unreachable ? FAILURE_TYPES.unreachable : failureType(err));
   }
   return result(entity, state, 'done');
 }
@@ -224,6 +237,17 @@ export function describeFailure(err: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   return current instanceof Error ? current.message : String(current);
+}
+
+/**
+ * When a page's attempts together outlasted its schedule-to-close time, the last failure they met
+ * (Temporal ends the retries with that failure, or with a timeout wrapping it); otherwise undefined.
+ */
+function pageTimedOut(err: unknown): Error | undefined {
+  if (!(err instanceof ActivityFailure) || err.retryState !== 'TIMEOUT') return undefined;
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) return cause.cause ?? cause;
+  return cause ?? err;
 }
 
 /** The `type` of the innermost ApplicationFailure, which workflows branch on. */

@@ -21,11 +21,16 @@ after(async () => {
 const inject = (opts: InjectOptions) => env.app.inject(opts);
 
 describe('health', () => {
-  it('answers /health and /ready without a key', async () => {
+  it('answers /health and /ready without a key; /ready wants a worker', async () => {
     assert.equal((await inject({ method: 'GET', url: '/health' })).statusCode, 200);
+    // No worker polls this file's task queues: the stores answer, but the connector is not ready.
     const ready = await inject({ method: 'GET', url: '/ready' });
-    assert.equal(ready.statusCode, 200, ready.body);
-    assert.deepEqual(ready.json().checks, { mongodb: { ok: true }, temporal: { ok: true } });
+    assert.equal(ready.statusCode, 503, ready.body);
+    assert.deepEqual(ready.json().checks, {
+      mongodb: { ok: true },
+      temporal: { ok: true },
+      worker: { ok: false, detail: `no worker polls the task queue ${env.config.TEMPORAL_TASK_QUEUE}` },
+    });
   });
 
   it('serves the OpenAPI document with every route and its schemas', async () => {

@@ -10,6 +10,7 @@ import {
 import type { ConnectionWithSecrets } from '../../../store/accounts';
 import { parseMasterKey, SecretBox } from '../../../store/secrets';
 import { DEV_MASTER_KEY } from '../../../runtime/config';
+import { DEVELOPMENT_OUTBOUND } from '../../../runtime/outbound';
 
 const connection = (password: string): ConnectionWithSecrets => ({
   connection: {
@@ -34,6 +35,7 @@ function registry(stored: () => ConnectionWithSecrets | null, exists = true) {
     box: new SecretBox([parseMasterKey(DEV_MASTER_KEY)]),
     logger: pino({ level: 'silent' }),
     limits: { requestsPerMinute: 60, maxConcurrent: 2 },
+    outbound: DEVELOPMENT_OUTBOUND,
   });
 }
 
