@@ -128,7 +128,6 @@ export async function startWorkers(env: ApiTestEnv): Promise<{ close(): Promise<
   const workers = await createSyncWorkers({
     connection,
     client: env.temporal,
-    db: env.mongo.db,
     store: env.store,
     clients,
     config: env.config,
