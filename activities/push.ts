@@ -278,6 +278,12 @@ class Pusher {
     if (!record) return { message: `${label} ${dep.id} does not exist` };
     // A record with a key exists in Acumatica, whatever its local state: use it as it is there.
     if (record.sync.externalId) return { key: record.sync.externalId };
+    if (record.sync.doNotSend) {
+      const name = recordName(record);
+      return {
+        message: `${label} ${dep.id}${name ? ` (${name})` : ''} is marked Do Not Send and is not in Acumatica yet`,
+      };
+    }
     let outcome = this.done.get(id);
     if (!outcome) {
       outcome = this.push(dep.entity, record, chain);
