@@ -24,7 +24,9 @@ import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
 import { recordRoutes } from './routes/records';
 import { settingsRoutes } from './routes/settings';
+import { syncNowRoutes } from './routes/sync-now';
 import { syncRoutes } from './routes/syncs';
+import { SyncNowService } from './services/sync-now';
 import { SyncService } from './services/syncs';
 import { validateRequest } from './validation';
 
@@ -52,15 +54,24 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const metrics = new ApiMetrics();
+  const runLocks = new RunLocks(deps.db);
+  const syncs = new SyncService({
+    client: deps.temporal,
+    runLocks,
+    config: deps.config,
+    metrics,
+    logger: deps.logger,
+  });
   const ctx: RouteContext = {
     ...deps,
     box: new SecretBox([parseMasterKey(deps.config.MASTER_KEY)]),
     metrics,
-    syncs: new SyncService({
+    syncs,
+    syncNow: new SyncNowService({
       client: deps.temporal,
-      runLocks: new RunLocks(deps.db),
+      runLocks,
+      syncs,
       config: deps.config,
-      metrics,
       logger: deps.logger,
     }),
   };
@@ -104,6 +115,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(settingsRoutes, { ctx });
   await app.register(recordRoutes, { ctx });
   await app.register(syncRoutes, { ctx });
+  await app.register(syncNowRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
   return app;
 }

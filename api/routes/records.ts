@@ -35,6 +35,22 @@ function toFilter(input: FilterInput): RecordFilter {
 }
 
 const recordParams = z.object({ id: accountId, recordId }).strict();
+
+/**
+ * Sending a record marked "Do Not Send" (marking it for export, syncing it now) would silently override the
+ * exclusion: 409 naming the records, so the caller clears it first.
+ */
+export function refuseDoNotSend(type: EntityType, docs: readonly RecordBase[], action: string): void {
+  const excluded = docs.filter((d) => d.sync.doNotSend).map((d) => d._id);
+  if (excluded.length === 0) return;
+  const label = ENTITIES[type].label;
+  throw new ApiError(
+    409,
+    'do_not_send',
+    `${excluded.length === 1 ? `${label} ${excluded[0]} is` : `${excluded.length} ${label.toLowerCase()} records are`} marked Do Not Send; clear the exclusion (DELETE /accounts/{id}/records/${type}/{recordId}/do-not-send) before ${action}`,
+    { ids: excluded },
+  );
+}
 const pageView = z.object({ items: z.array(recordView), nextCursor: z.string().nullable() });
 
 export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (app, { ctx }) => {
@@ -53,17 +69,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
       if (!doc) throw notFound(label.toLowerCase());
       return doc;
     };
-    /** Marking an excluded record would silently override "Do Not Send": the caller clears it first. */
-    const refuseExcluded = (docs: readonly RecordBase[]) => {
-      const excluded = docs.filter((d) => d.sync.doNotSend).map((d) => d._id);
-      if (excluded.length === 0) return;
-      throw new ApiError(
-        409,
-        'do_not_send',
-        `${excluded.length === 1 ? `${label} ${excluded[0]} is` : `${excluded.length} ${label.toLowerCase()} records are`} marked Do Not Send; clear the exclusion (DELETE ${base.replace(':id', '{id}')}/{recordId}/do-not-send) before exporting`,
-        { ids: excluded },
-      );
-    };
+    const refuseExcluded = (docs: readonly RecordBase[]) => refuseDoNotSend(type, docs, 'exporting');
 
     app.get(
       base,
