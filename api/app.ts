@@ -21,6 +21,7 @@ import { ApiError, handleError } from './errors';
 import { ApiMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
 import { healthRoutes } from './routes/health';
+import { hookRoutes } from './routes/hooks';
 import { notificationRoutes } from './routes/notifications';
 import { recordRoutes } from './routes/records';
 import { settingsRoutes } from './routes/settings';
@@ -116,6 +117,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(recordRoutes, { ctx });
   await app.register(syncRoutes, { ctx });
   await app.register(syncNowRoutes, { ctx });
+  await app.register(hookRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
   return app;
 }

@@ -66,3 +66,37 @@ export function syncRecordsSummary(state: SyncRecordsState): string {
   if (skipped > 0) parts.push(`${skipped} skipped`);
   return `${state.status}: ${parts.join(', ')} (${state.records.length} ${state.entity})`;
 }
+
+/** One accepted push notification, as the receiver hands it to the account's change workflow. */
+export interface ChangeNotification {
+  /** Acumatica's notification `Id`: duplicates (resends) carry the same one. */
+  id: string;
+  /** Acumatica's `TimeStamp` (.NET ticks) as decimal digits: it has more digits than a double holds. */
+  timeStamp: string;
+  entity: EntityType;
+  /** Acumatica keys of the rows in `Inserted` and `Deleted` (an update's pair names one key once). */
+  keys: string[];
+}
+
+/** Live state of an account's change workflow (`pullChanges`). */
+export interface ChangesState {
+  accountId: string;
+  /** Notifications accepted (duplicates not counted). */
+  received: number;
+  /** Notifications ignored because their `Id` was seen before. */
+  duplicates: number;
+  /** Keys waiting for the next batch, per entity type. */
+  pending: number;
+  batches: number;
+  counts: EntityCounts;
+  /** Batches given up after their retries (the next scheduled run catches up). */
+  droppedBatches: number;
+  lastError: string | null;
+  /** Newest Acumatica TimeStamp seen (decimal digits). */
+  lastTimeStamp: string | null;
+}
+
+/** Compares two TimeStamps given as decimal digits without losing precision. */
+export function compareTimeStamps(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}

@@ -7,12 +7,15 @@ import { AccountRepository } from './accounts';
 import { NotificationRepository } from './notifications';
 import { createRecordRepositories, type RecordRepositories } from './records';
 import { WatermarkRepository } from './watermarks';
+import { WebhookRepository } from './webhooks';
 
 export interface Store {
   accounts: AccountRepository;
   records: RecordRepositories;
   watermarks: WatermarkRepository;
   notifications: NotificationRepository;
+  /** Push-notification webhook secrets and refused notifications. */
+  webhooks: WebhookRepository;
 }
 
 /** Builds all repositories over `db`; `now` replaces the clock in tests. */
@@ -22,6 +25,7 @@ export function createStore(db: Db, options: { now?: () => Date } = {}): Store {
     records: createRecordRepositories(db, options),
     watermarks: new WatermarkRepository(db, options),
     notifications: new NotificationRepository(db, options),
+    webhooks: new WebhookRepository(db, options),
   };
 }
 
