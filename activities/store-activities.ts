@@ -57,11 +57,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       const log = deps.logger.child({ accountId: input.accountId, workflowId: input.workflowId });
       const account = await deps.store.accounts.get(input.accountId);
       if (!account) {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.accountNotFound,
-          message: `Account ${input.accountId} does not exist`,
-          nonRetryable: true,
-        });
+        throw accountNotFound(input.accountId);
       }
       const settings = account.settings;
       const full = input.full === true || settings.fullSyncOnNextRun;
@@ -91,11 +87,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
 
       const lock = await deps.runLocks.acquire(account.id, input.workflowId, holderCheck);
       if (lock.status === 'account-not-found') {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.accountNotFound,
-          message: `Account ${input.accountId} does not exist`,
-          nonRetryable: true,
-        });
+        throw accountNotFound(input.accountId);
       }
       if (lock.status === 'held') {
         log.info({ holder: lock.holder.workflowId }, 'run skipped: another run holds the account');
@@ -165,11 +157,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
     }): Promise<TargetedPlan> {
       const account = await deps.store.accounts.get(input.accountId);
       if (!account) {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.accountNotFound,
-          message: `Account ${input.accountId} does not exist`,
-          nonRetryable: true,
-        });
+        throw accountNotFound(input.accountId);
       }
       if (!account.connection) {
         throw ApplicationFailure.create({
@@ -189,15 +177,20 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       if (lock.status === 'held')
         return { ...plan, lock: { status: 'held', holder: lock.holder.workflowId } };
       if (lock.status === 'account-not-found') {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.accountNotFound,
-          message: `Account ${input.accountId} does not exist`,
-          nonRetryable: true,
-        });
+        throw accountNotFound(input.accountId);
       }
       return plan;
     },
   };
+}
+
+/** The failure of an activity whose account no longer exists (non-retryable). */
+function accountNotFound(accountId: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FAILURE_TYPES.accountNotFound,
+    message: `Account ${accountId} does not exist`,
+    nonRetryable: true,
+  });
 }
 
 function runSettings(settings: AccountSettings, restVersion: string | undefined): RunSettings {

@@ -66,8 +66,18 @@ export async function notifications(stack: BenchStack, p: Profile): Promise<Scen
       header: { name: 'X-Connector-Webhook-Secret', value: secret },
       columns: ['CustomerID', 'CustomerName', 'LastModifiedDateTime'],
     });
-    const erp = admin.records('Customer');
     const repo = stack.store.records.customers;
+    // Edits go to customers the import brought in (the seed has a few that are refused, on purpose).
+    const all = admin.records('Customer');
+    const imported = new Set(
+      (
+        await repo.findByExternalIds(
+          account.id,
+          all.map((r) => String(r.values.CustomerID)),
+        )
+      ).map((r) => r.sync.externalId),
+    );
+    const erp = all.filter((r) => imported.has(String(r.values.CustomerID)));
 
     // Notifications on: edits at a steady rate, each to a different customer, timed until it lands here.
     const emuBefore = admin.counters();
