@@ -10,9 +10,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MAPPERS } from '../../acumatica/mappers';
 import { ENTITIES, ENTITY_TYPES, type EntityType } from '../../core/entities';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
-import type { ChangeNotification } from '../../core/targeted-sync';
+import type { ChangeNotification, ChangesState } from '../../core/targeted-sync';
 import { WEBHOOK_SECRET_HEADER } from '../../store/webhooks';
-import { changeNotificationSignal } from '../../workflows/definitions';
+import { changeNotificationSignal, changesStateQuery } from '../../workflows/definitions';
 import type { RouteContext } from '../context';
 import { ApiError, errorResponses } from '../errors';
 import { accountId, accountParams, timestamp } from '../schemas/common';
@@ -217,6 +217,24 @@ export const hookRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (a
             rejected: z.array(
               z.object({ id: z.string(), at: timestamp, reason: z.string(), body: z.string() }),
             ),
+            changes: z
+              .object({
+                received: z.number(),
+                duplicates: z.number(),
+                pending: z.number(),
+                batches: z.number(),
+                counts: z.object({
+                  pushed: z.number(),
+                  pulled: z.number(),
+                  unchanged: z.number(),
+                  failed: z.number(),
+                }),
+                droppedBatches: z.number(),
+                lastError: z.string().nullable(),
+                lastTimeStamp: z.string().nullable(),
+              })
+              .nullable()
+              .describe('The change workflow (changes/<account>) while it runs: what it received and pulled'),
           }),
           ...errorResponses,
         },
@@ -226,7 +244,15 @@ export const hookRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (a
       const account = (await requireAccount(ctx, request.params.id)).id;
       const createdAt = await ctx.store.webhooks.secretCreatedAt(account);
       const rejected = await ctx.store.webhooks.listRejected(account);
+      let changes: ChangesState | null = null;
+      try {
+        changes = await ctx.temporal.workflow.getHandle(`changes/${account}`).query(changesStateQuery);
+      } catch (err) {
+        // Not running (no notification for a while) or no worker answering: nothing live to show.
+        request.log.debug({ accountId: account, err: (err as Error).message }, 'changes state not available');
+      }
       return {
+        changes,
         url: `/hooks/acumatica/${account}`,
         headerName: WEBHOOK_SECRET_HEADER,
         secretCreatedAt: createdAt?.toISOString() ?? null,

@@ -128,6 +128,48 @@ export const syncNowRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async
   }
 
   app.get(
+    '/accounts/:id/sync-now',
+    {
+      schema: {
+        tags: ['syncs'],
+        summary: 'The account\'s "sync now" requests, newest first',
+        params: accountParams,
+        querystring: z
+          .object({
+            limit: z.coerce
+              .number({ error: 'must be a number' })
+              .int({ error: 'must be a whole number' })
+              .min(1, { error: 'must be at least 1' })
+              .max(100, { error: 'must be at most 100' })
+              .default(20),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                syncId: z.string(),
+                workflowId: z.string(),
+                status: detailView.shape.status,
+                entity: z.string().nullable(),
+                summary: z.string().nullable(),
+                startedAt: z.string(),
+                closedAt: z.string().nullable(),
+                temporalUiUrl: z.string(),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      await requireAccount(ctx, request.params.id);
+      return { items: await ctx.syncNow.list(request.params.id, request.query.limit) };
+    },
+  );
+
+  app.get(
     '/accounts/:id/sync-now/:syncId',
     {
       schema: {

@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../../core/config';
-import type { EntityType } from '../../core/entities';
+import { ENTITIES, type EntityType } from '../../core/entities';
 import type { Logger } from '../../core/logger';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import type { SyncRecordsInput, SyncRecordsState } from '../../core/targeted-sync';
@@ -32,6 +32,12 @@ export interface SyncNowDetail {
   closedAt: string | null;
   temporalUiUrl: string;
 }
+
+export type SyncNowListItem = Omit<SyncNowDetail, 'state'> & {
+  entity: string | null;
+  /** One line written when it finished, e.g. "done: 2 pushed, 0 unchanged, 0 pulled, 0 failed (2 invoices)". */
+  summary: string | null;
+};
 
 const STATUS: Record<string, SyncNowDetail['status']> = {
   RUNNING: 'running',
@@ -82,7 +88,7 @@ export class SyncNowService {
           { key: SEARCH_ATTRIBUTES.trigger, value: 'sync-now' },
           { key: SEARCH_ATTRIBUTES.entity, value: entity },
         ],
-        staticSummary: `Sync now: ${ids.length} ${entity} of account ${accountId}`,
+        staticSummary: `Sync now: ${ids.length} ${ENTITIES[entity].label.toLowerCase()}${ids.length === 1 ? '' : 's'} of account ${accountId}`,
       });
     } catch (err) {
       if (lock.status === 'acquired') await this.deps.runLocks.release(accountId, workflowId);
@@ -100,6 +106,31 @@ export class SyncNowService {
       waitingBehind,
       temporalUiUrl: this.deps.syncs.uiUrl(workflowId),
     };
+  }
+
+  /**
+   * The account's "sync now" workflows, newest first, from Temporal visibility: status, entity type and the
+   * one-line summary each wrote when it finished.
+   */
+  async list(accountId: string, limit: number): Promise<SyncNowListItem[]> {
+    // The account id was validated by the route (letters, digits, underscore): safe inside the query.
+    const query = `WorkflowType = 'syncRecords' AND ${SEARCH_ATTRIBUTES.account.name} = '${accountId}'`;
+    const items: SyncNowListItem[] = [];
+    for await (const info of this.deps.client.workflow.list({ query, pageSize: limit })) {
+      const memo = (info.memo ?? {}) as { summary?: unknown };
+      items.push({
+        syncId: info.workflowId,
+        workflowId: info.workflowId,
+        status: STATUS[info.status.name] ?? 'unknown',
+        entity: info.typedSearchAttributes.get(SEARCH_ATTRIBUTES.entity) ?? null,
+        summary: typeof memo.summary === 'string' ? memo.summary : null,
+        startedAt: info.startTime.toISOString(),
+        closedAt: info.closeTime?.toISOString() ?? null,
+        temporalUiUrl: this.deps.syncs.uiUrl(info.workflowId),
+      });
+      if (items.length >= limit) break;
+    }
+    return items;
   }
 
   /**

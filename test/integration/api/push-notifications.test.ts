@@ -196,6 +196,29 @@ describe('push notifications', () => {
     });
     assert.equal((await localNames(account)).size, 1, 'the record is still there');
     assert.ok(state.received >= 3, JSON.stringify(state));
+
+    // Deleted in Acumatica: the notification has only a Deleted row; nothing is deleted here.
+    const client = erpClient(stack.emulator);
+    try {
+      await client.delete('Customer', guid);
+    } finally {
+      await client.close();
+    }
+    await admin.pushNotifications.idle();
+    await waitFor('the deletion notice to be handled', async () => {
+      const s = await changesState(account.id);
+      return s.received > state.received && s.pending === 0 && s.batches > state.batches ? true : undefined;
+    });
+    const afterDelete = await localNames(account);
+    assert.equal(afterDelete.size, 1, 'a notification never deletes a record');
+    assert.deepEqual([...afterDelete.values()], ['Split after']);
+    const shown = await inject({
+      method: 'GET',
+      url: `/accounts/${account.id}/webhook`,
+      headers: bearer(account.key),
+    });
+    assert.equal(shown.json().changes.duplicates, 0);
+    assert.ok(shown.json().changes.received >= 4, shown.body);
   });
 
   it('a replayed notification is ignored; a dropped one is caught by the next run', async () => {

@@ -138,7 +138,22 @@ describe('sync now', () => {
     // Its summary is visible in the Temporal UI.
     const description = await stack.env.temporal.workflow.getHandle(start.json().workflowId).describe();
     assert.equal(description.type, 'syncRecords');
-    assert.match((await description.staticSummary()) ?? '', /Sync now: 1 invoices/);
+    assert.match((await description.staticSummary()) ?? '', /Sync now: 1 invoice of account/);
+    await waitFor('the sync log to list it with its summary', async () => {
+      const res = await inject({
+        method: 'GET',
+        url: `/accounts/${account.id}/sync-now`,
+        headers: bearer(account.key),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const item = res
+        .json<{ items: { syncId: string; summary: string | null; entity: string }[] }>()
+        .items.find((i) => i.syncId === start.json().syncId);
+      return item?.summary ? item : undefined;
+    }).then((item) => {
+      assert.equal(item.entity, 'invoices');
+      assert.match(item.summary ?? '', /^done: 1 pushed/);
+    });
   });
 
   it('waits behind a running run and says so, then goes once the run ends', async () => {
