@@ -23,10 +23,12 @@ export const IDLE_MS = 30 * 60_000;
 /** Notification ids remembered for de-duplication (Acumatica resends within minutes). */
 export const MAX_SEEN_IDS = 2_000;
 /** History length after which the workflow continues as new. */
-const CONTINUE_AS_NEW_EVENTS = 2_000;
+export const CONTINUE_AS_NEW_EVENTS = 2_000;
 
 export interface PullChangesInput {
   accountId: string;
+  /** History length after which it continues as new (default {@link CONTINUE_AS_NEW_EVENTS}; tests lower it). */
+  continueAsNewAt?: number;
   /** Carried across continue-as-new. */
   carry?: { state: ChangesState; seen: string[]; pending: Partial<Record<EntityType, string[]>> };
 }
@@ -85,14 +87,18 @@ export async function pullChanges(input: PullChangesInput): Promise<ChangesState
     // Debounce: a burst of notifications becomes one batch.
     await sleep(DEBOUNCE_MS);
     await pullPending(input.accountId, pending, state);
-    if (workflowInfo().historyLength > CONTINUE_AS_NEW_EVENTS) {
+    if (workflowInfo().historyLength > (input.continueAsNewAt ?? CONTINUE_AS_NEW_EVENTS)) {
       await condition(allHandlersFinished);
       const carry = {
         state,
         seen: seenOrder,
         pending: Object.fromEntries([...pending].map(([e, keys]) => [e, [...keys]])),
       };
-      return continueAsNew<typeof pullChanges>({ accountId: input.accountId, carry });
+      return continueAsNew<typeof pullChanges>({
+        accountId: input.accountId,
+        ...(input.continueAsNewAt ? { continueAsNewAt: input.continueAsNewAt } : {}),
+        carry,
+      });
     }
   }
   await condition(allHandlersFinished);
