@@ -126,7 +126,7 @@ export const hookRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (a
         summary: `Acumatica push notification receiver (webhook destination); authenticated by the ${WEBHOOK_SECRET_HEADER} header`,
         params: z.object({ accountId }).strict(),
         querystring: hookQuery,
-        response: { 202: accepted, ...errorResponses },
+        response: { 202: accepted, 503: errorResponses[500], ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -153,18 +153,24 @@ export const hookRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (a
         throw new ApiError(400, 'invalid_notification', err.message, err.details);
       }
       // Durably accepted once the signal is recorded: only then does Acumatica get its 2xx.
-      await ctx.temporal.workflow.signalWithStart('pullChanges', {
-        taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-        workflowId: `changes/${account}`,
-        args: [{ accountId: account }],
-        signal: changeNotificationSignal,
-        signalArgs: [change],
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.account, value: account },
-          { key: SEARCH_ATTRIBUTES.trigger, value: 'push-notification' },
-        ],
-        staticSummary: `Acumatica changes of account ${account}, pulled as push notifications arrive`,
-      });
+      try {
+        await ctx.temporal.workflow.signalWithStart('pullChanges', {
+          taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+          workflowId: `changes/${account}`,
+          args: [{ accountId: account }],
+          signal: changeNotificationSignal,
+          signalArgs: [change],
+          typedSearchAttributes: [
+            { key: SEARCH_ATTRIBUTES.account, value: account },
+            { key: SEARCH_ATTRIBUTES.trigger, value: 'push-notification' },
+          ],
+          staticSummary: `Acumatica changes of account ${account}, pulled as push notifications arrive`,
+        });
+      } catch (err) {
+        // Not recorded: an error answer makes Acumatica send it again (up to 5 attempts).
+        request.log.error({ accountId: account, err }, 'push notification not recorded');
+        throw new ApiError(503, 'unavailable', 'the notification could not be recorded; send it again');
+      }
       return reply
         .status(202)
         .send({ status: 'accepted' as const, notificationId: change.id, keys: change.keys.length });
