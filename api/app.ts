@@ -21,11 +21,14 @@ import { ApiMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
 import { apiKeyRoutes } from './routes/api-keys';
 import { healthRoutes } from './routes/health';
+import { hookRoutes } from './routes/hooks';
 import { notificationRoutes } from './routes/notifications';
 import { recordRoutes } from './routes/records';
 import { settingsRoutes } from './routes/settings';
+import { syncNowRoutes } from './routes/sync-now';
 import { syncRoutes } from './routes/syncs';
 import { jsonBodyParser } from './json-body';
+import { SyncNowService } from './services/sync-now';
 import { SyncService } from './services/syncs';
 import { validateRequest } from './validation';
 
@@ -56,15 +59,24 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(parseJson));
 
   const metrics = new ApiMetrics();
+  const runLocks = deps.store.runLocks;
+  const syncs = new SyncService({
+    client: deps.temporal,
+    runLocks,
+    config: deps.config,
+    metrics,
+    logger: deps.logger,
+  });
   const ctx: RouteContext = {
     ...deps,
     box: new SecretBox([parseMasterKey(deps.config.MASTER_KEY)]),
     metrics,
-    syncs: new SyncService({
+    syncs,
+    syncNow: new SyncNowService({
       client: deps.temporal,
-      runLocks: deps.store.runLocks,
+      runLocks,
+      syncs,
       config: deps.config,
-      metrics,
       logger: deps.logger,
     }),
   };
@@ -109,6 +121,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(settingsRoutes, { ctx });
   await app.register(recordRoutes, { ctx });
   await app.register(syncRoutes, { ctx });
+  await app.register(syncNowRoutes, { ctx });
+  await app.register(hookRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
   return app;
 }

@@ -507,6 +507,14 @@ export interface SyncInfo {
   lastSyncedHash?: string;
   lastError?: SyncError;
   pushIntent?: PushIntent;
+  /** "Do Not Send": the record is never pushed (marked or full runs, "sync now") until this is cleared. */
+  doNotSend?: DoNotSend;
+}
+
+/** Why and since when a record is excluded from pushes. Pulls still update the record. */
+export interface DoNotSend {
+  at: Date;
+  reason?: string;
 }
 
 /** Fields every stored record has, whatever its type. */
@@ -721,12 +729,14 @@ export function isPushable(type: EntityType): boolean {
 
 export const EXTERNAL_ID_PENDING = 'Pending';
 export const EXTERNAL_ID_FAILED = 'Sync Failed';
+export const EXTERNAL_ID_DO_NOT_SEND = 'Do Not Send';
 
 /**
- * The "External ID" column: `Pending` while marked, `Sync Failed` after a failure, else the Acumatica
- * key (or null when the record never reached Acumatica).
+ * The "External ID" column: `Do Not Send` while excluded from pushes (whatever the state), `Pending` while
+ * marked, `Sync Failed` after a failure, else the Acumatica key (or null when it never reached Acumatica).
  */
-export function externalIdDisplay(sync: Pick<SyncInfo, 'state' | 'externalId'>): string | null {
+export function externalIdDisplay(sync: Pick<SyncInfo, 'state' | 'externalId' | 'doNotSend'>): string | null {
+  if (sync.doNotSend) return EXTERNAL_ID_DO_NOT_SEND;
   if (sync.state === 'pending') return EXTERNAL_ID_PENDING;
   if (sync.state === 'failed') return EXTERNAL_ID_FAILED;
   return sync.externalId ?? null;
