@@ -62,6 +62,8 @@ export type PusherArgs = Pick<
   'version' | 'client' | 'records' | 'integrationDate' | 'signal' | 'log'
 > & {
   input: Pick<PageInput, 'accountId' | 'runId' | 'settings'>;
+  /** A page's tally, where dependencies the cascade pushed or failed are counted under their own type. */
+  tally?: PageTally;
 };
 
 /**
@@ -347,8 +349,8 @@ class Pusher {
     const name = recordName(record);
     // Counted once, by the push that started it, under the dependency's own type.
     if (started && !this.pageItems.has(id)) {
-      if (result.status === 'failed') this.args.tally.fail(record._id, name, result.message, dep.entity);
-      else this.args.tally.cascaded(dep.entity, result.status);
+      if (result.status === 'failed') this.args.tally?.fail(record._id, name, result.message, dep.entity);
+      else this.args.tally?.cascaded(dep.entity, result.status);
     }
     if (result.status === 'failed') {
       return {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../api/app';
 import { ScheduleService } from '../api/services/schedules';
-import { loadConfig } from '../core/config';
+import { loadConfig } from '../runtime/config';
 import { counterDelta, entityRequests, round, runSync } from './measure';
 import { goal, type Profile, type ScenarioResult, UNLIMITED_RPM } from './scenarios';
 import type { BenchStack } from './stack';
@@ -49,7 +49,6 @@ export async function notifications(stack: BenchStack, p: Profile): Promise<Scen
     config,
     logger: pino({ level: 'silent' }),
     store: stack.store,
-    db: stack.mongo.db,
     temporal: stack.temporal,
     schedules: new ScheduleService(stack.temporal),
   });

@@ -3,12 +3,13 @@
  * run lock, and reading its per-record outcome back from Temporal.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Config } from '../../core/config';
+import type { Config } from '../../runtime/config';
 import { ENTITIES, type EntityType } from '../../core/entities';
-import type { Logger } from '../../core/logger';
+import type { Logger } from '../../runtime/logger';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import type { SyncRecordsInput, SyncRecordsState } from '../../core/targeted-sync';
-import { temporalHolderCheck, type RunLocks } from '../../store/run-locks';
+import { temporalHolderCheck } from '../../runtime/run-lock-holders';
+import type { RunLocks } from '../../store';
 import { syncRecordsStateQuery } from '../../workflows/definitions';
 import { notFound } from '../errors';
 import type { SyncService } from './syncs';

@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { RunLocks } from '../../../store/run-locks';
-import { temporalHolderCheck } from '../../../store/run-locks';
+import { temporalHolderCheck } from '../../../runtime/run-lock-holders';
 import { putCount } from '../../helpers/inspect';
 import { bearer, suffix, waitFor } from './helpers';
 import { startApiWithWorkers, type ApiWithWorkers } from './with-workers';
@@ -165,7 +164,7 @@ describe('sync now', () => {
       workflowId: `sync/${account.id}/blocker-${suffix()}`,
       args: [{ accountId: account.id, trigger: 'manual' }],
     });
-    const locks = new RunLocks(stack.env.mongo.db);
+    const locks = stack.env.store.runLocks;
     const taken = await locks.acquire(
       account.id,
       blocker.workflowId,
