@@ -8,6 +8,7 @@ import type { Logger } from '../runtime/logger';
 import type { SecretBox, Store } from '../store';
 import type { ApiMetrics } from './metrics';
 import type { ScheduleService } from './services/schedules';
+import type { SyncNowService } from './services/sync-now';
 import type { SyncService } from './services/syncs';
 
 /** The dependencies `buildApp` takes: built by `api/server.ts` (or a test), never by the app itself. */
@@ -26,6 +27,7 @@ export interface RouteContext extends ApiDeps {
   /** Encrypts Acumatica secrets at rest (MASTER_KEY). */
   box: SecretBox;
   syncs: SyncService;
+  syncNow: SyncNowService;
   metrics: ApiMetrics;
 }
 

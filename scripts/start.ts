@@ -98,7 +98,10 @@ async function main(): Promise<void> {
     await ensureConsoleBuilt();
     console.log('starting the worker and the API...');
     const [, workerArgs] = tsx('worker/main.ts');
-    const worker = stack.add(spawnLogged('worker', node, [...workerArgs], join(logs, 'worker.log'), env));
+    // A worker that dies (a crash, an OOM kill) is started again: without it nothing syncs.
+    const worker = stack.supervise(() =>
+      spawnLogged('worker', node, [...workerArgs], join(logs, 'worker.log'), env),
+    );
     const [, apiArgs] = tsx('api/server.ts');
     const api = stack.add(spawnLogged('api', node, [...apiArgs], join(logs, 'api.log'), env));
     const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;

@@ -8,6 +8,7 @@ import { NotificationRepository } from './notifications';
 import { RunLocks } from './run-locks';
 import { createRecordRepositories, type RecordRepositories } from './records';
 import { WatermarkRepository } from './watermarks';
+import { WebhookRepository } from './webhooks';
 
 export interface Store {
   accounts: AccountRepository;
@@ -18,6 +19,8 @@ export interface Store {
   runLocks: RunLocks;
   /** Resolves when the database answers (readiness). */
   ping(): Promise<void>;
+  /** Push-notification webhook secrets and refused notifications. */
+  webhooks: WebhookRepository;
 }
 
 /** Builds all repositories over `db`; `now` replaces the clock in tests. */
@@ -31,6 +34,7 @@ export function createStore(db: Db, options: { now?: () => Date } = {}): Store {
     ping: async () => {
       await db.command({ ping: 1 });
     },
+    webhooks: new WebhookRepository(db, options),
   };
 }
 
@@ -43,6 +47,7 @@ export {
   type EncryptedSecret,
   type MasterKey,
 } from './secrets';
+export { apiKeyLabelSchema } from './accounts';
 export type { Account, AccountRepository, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
 export type { RunLocks } from './run-locks';
 export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';

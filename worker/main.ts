@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'worker');
   Runtime.install({
     logger: temporalLogger(logger),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } } },
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` } },
+    },
   });
 
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { appName: 'fsac-worker' });

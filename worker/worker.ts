@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { AccountActivityGate } from '../activities/account-gate';
 import { createAcumaticaActivities } from '../activities/acumatica-activities';
 import type { AcumaticaClientRegistry } from '../activities/client-registry';
 import { createStoreActivities } from '../activities/store-activities';
@@ -20,8 +21,10 @@ export type WorkerConfig = Pick<
   | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
   | 'ACUMATICA_ACTIVITIES_PER_SECOND'
   | 'ACUMATICA_MAX_CONCURRENT_ACTIVITIES'
+  | 'ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT'
   | 'SYNC_PAGE_SIZE'
   | 'SYNC_CONTINUE_AS_NEW_EVENTS'
+  | 'SYNC_UNREACHABLE_TIMEOUT_SECONDS'
 >;
 
 export interface SyncWorkerDeps {
@@ -57,6 +60,7 @@ export async function createSyncWorkers(deps: SyncWorkerDeps): Promise<SyncWorke
   const acumaticaActivities = createAcumaticaActivities({
     store: deps.store,
     clients: deps.clients,
+    gate: new AccountActivityGate(config.ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT),
     logger: logger.child({ queue: 'acumatica' }),
   });
 

@@ -56,7 +56,16 @@ const runInfo = z
     failedCount: z.number().nullable(),
     summary: z.string().nullable(),
     counts: z
-      .object({ pushed: z.number(), pulled: z.number(), unchanged: z.number(), failed: z.number() })
+      .object({
+        pushed: z.number(),
+        pulled: z.number(),
+        unchanged: z.number(),
+        skipped: z
+          .number()
+          .optional()
+          .describe('Pulled records the settings leave out (absent on older runs)'),
+        failed: z.number(),
+      })
       .nullable()
       .describe('Totals of a finished run, from its memo'),
     startedAt: timestamp,

@@ -161,10 +161,17 @@ export function When({ iso }: { iso: string | null | undefined }) {
   return iso ? <time dateTime={iso}>{formatDate(iso)}</time> : <>—</>;
 }
 
-/** The External ID column: Pending, Sync Failed, or the Acumatica key. */
+/** The External ID column: Pending, Sync Failed, Do Not Send, or the Acumatica key. */
 export function ExternalId({ value }: { value: string | null }) {
   if (value === null) return <span class="muted">—</span>;
-  const kind = value === 'Pending' ? 'pending' : value === 'Sync Failed' ? 'failed' : 'key';
+  const kind =
+    value === 'Pending'
+      ? 'pending'
+      : value === 'Sync Failed'
+        ? 'failed'
+        : value === 'Do Not Send'
+          ? 'excluded'
+          : 'key';
   return <span class={`badge badge-${kind}`}>{value}</span>;
 }
 

@@ -31,6 +31,7 @@ import type { Account } from '../../store/accounts';
 import { createSyncWorkers, type WorkerConfig } from '../../worker/worker';
 import { loadWorkflowBundle } from '../../worker/workflow-bundle';
 import type { syncAccount } from '../../workflows';
+import { DEVELOPMENT_OUTBOUND } from '../../runtime/outbound';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
@@ -180,8 +181,10 @@ async function setupSyncEnv(args: {
     TEMPORAL_ACUMATICA_TASK_QUEUE: `acumatica-${suffix}`,
     ACUMATICA_ACTIVITIES_PER_SECOND: 1000,
     ACUMATICA_MAX_CONCURRENT_ACTIVITIES: 8,
+    ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT: 8,
     SYNC_PAGE_SIZE: options.pageSize ?? 50,
     SYNC_CONTINUE_AS_NEW_EVENTS: options.continueAsNewAt ?? 2000,
+    SYNC_UNREACHABLE_TIMEOUT_SECONDS: 3600,
   };
   const logger = testLogger();
   const clients = new AcumaticaClientRegistry({
@@ -189,6 +192,7 @@ async function setupSyncEnv(args: {
     box: TEST_BOX,
     logger,
     limits: { requestsPerMinute: 60_000, maxConcurrent: 8 },
+    outbound: DEVELOPMENT_OUTBOUND,
   });
 
   const runWorkers = async <T>(

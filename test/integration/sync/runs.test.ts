@@ -243,10 +243,13 @@ describe('runs', () => {
       const signIn = failed.find((c) => c.name === 'Sign in');
       assert.equal(signIn?.ok, false);
       assert.match(signIn?.detail ?? '', /invalid_grant/);
-      assert.equal(
-        failed.some((c) => c.name === 'Read customers'),
-        false,
-        'no reads after a failed sign-in',
+      assert.deepEqual(
+        failed.map((c) => [c.name, c.ok]),
+        [
+          ['Connection settings', true],
+          ['Sign in', false],
+        ],
+        'no reads and no sign-out after a failed sign-in',
       );
     } finally {
       await good.close();

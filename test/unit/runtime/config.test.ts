@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, DEV_MASTER_KEY, loadConfig } from '../../../runtime/config';
@@ -24,16 +25,33 @@ test('every bad key is named in one error', () => {
   );
 });
 
-test('production refuses the embedded development secrets', () => {
+test('production refuses development and weak secrets by value', () => {
+  const strongMaster = randomBytes(32).toString('base64');
+  const strongAdmin = randomBytes(24).toString('hex');
+  const refused = (env: Record<string, string>, pattern: RegExp) =>
+    assert.throws(
+      () =>
+        loadConfig({ NODE_ENV: 'production', MASTER_KEY: strongMaster, ADMIN_API_KEY: strongAdmin, ...env }),
+      pattern,
+      JSON.stringify(env),
+    );
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /MASTER_KEY: the development key is refused/);
-  const key = Buffer.alloc(32, 7).toString('base64');
-  assert.notEqual(key, DEV_MASTER_KEY);
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    MASTER_KEY: key,
-    ADMIN_API_KEY: 'a-long-production-key',
-  });
+  // The development master key however it is spelled: without padding, or in URL-safe base64.
+  refused({ MASTER_KEY: DEV_MASTER_KEY.replace(/=+$/, '') }, /MASTER_KEY: the development key is refused/);
+  refused(
+    { MASTER_KEY: Buffer.from(DEV_MASTER_KEY, 'base64').toString('base64url') },
+    /MASTER_KEY: the development key is refused/,
+  );
+  refused({ MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }, /MASTER_KEY: too few distinct bytes/);
+  refused({ ADMIN_API_KEY: 'DEV-ADMIN-KEY-but-longer-0123456789' }, /ADMIN_API_KEY: the development key/);
+  refused({ ADMIN_API_KEY: 'aaaaaaaaaaaa' }, /ADMIN_API_KEY: too weak/);
+  refused({ ADMIN_API_KEY: 'a'.repeat(64) }, /ADMIN_API_KEY: too weak/);
+  refused({ ADMIN_API_KEY: 'a-production-admin-key' }, /ADMIN_API_KEY: too weak/);
+
+  const config = loadConfig({ NODE_ENV: 'production', MASTER_KEY: strongMaster, ADMIN_API_KEY: strongAdmin });
   assert.equal(config.NODE_ENV, 'production');
+  // Development keeps accepting the embedded keys.
+  assert.equal(loadConfig({ ADMIN_API_KEY: 'aaaaaaaaaaaa' }).ADMIN_API_KEY, 'aaaaaaaaaaaa');
 });
 
 test('unknown environment keys are ignored and empty values fall back to defaults', () => {
