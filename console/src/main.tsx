@@ -73,8 +73,9 @@ function Shell({
   onSwitch?: () => void;
 }) {
   const route = useRoute();
-  const account = useLoad(() => api<AccountView>('GET', `/accounts/${accountId}`), [accountId]);
   const current = section(route);
+  // Read again on each screen change, so a settings change (entity types, schedule) shows everywhere.
+  const account = useLoad(() => api<AccountView>('GET', `/accounts/${accountId}`), [accountId, current]);
   return (
     <div class="shell">
       <a class="skip-link" href="#main" onClick={skipToMain}>
