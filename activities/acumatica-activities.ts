@@ -7,24 +7,31 @@ import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activit
 import type { Logger } from 'pino';
 import type { PageResult } from '../core/runs';
 import type { Store } from '../store';
+import type { AccountActivityGate } from './account-gate';
 import type { AcumaticaClientRegistry } from './client-registry';
 import { versionOf } from './versions';
 import { toActivityFailure } from './failures';
 import { checkConnection } from './connection-check';
 import { PageTally, type TallyState } from './page-tally';
-import { pullPage } from './pull';
-import { pushPage, type PushPageArgs } from './push';
+import { pullByKeys, pullPage } from './pull';
+import { pushPage, pushRecords, type PushPageArgs } from './push';
+import type { RecordSyncOutcome } from '../core/targeted-sync';
+import { ENTITIES } from '../core/entities';
 import type {
   AcumaticaActivities,
   ConnectionActivities,
   ConnectionCheck,
   PageInput,
   PullPageInput,
+  PullRecordsResult,
+  TargetedInput,
 } from './types';
 
 export interface AcumaticaActivityDeps {
   store: Pick<Store, 'records' | 'accounts'>;
   clients: AcumaticaClientRegistry;
+  /** Each account's share of this worker's Acumatica slots, taken by every page activity. */
+  gate: AccountActivityGate;
   logger: Logger;
   /** Clock for the integration date and pulls without a modified field (tests). */
   now?: () => Date;
@@ -57,6 +64,7 @@ export function createAcumaticaActivities(
     work: (common: PageCommon, resume: PageHeartbeat | null) => Promise<PageResult>,
   ): Promise<PageResult> {
     const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction });
+    const leave = deps.gate.enter(input.accountId);
     try {
       const resume = resumeFrom(input.cursor);
       const tally = new PageTally(input.entity, resume);
@@ -64,7 +72,7 @@ export function createAcumaticaActivities(
         {
           input,
           version: versionOf(input.settings.restVersion),
-          client: await deps.clients.get(input.accountId),
+          client: await deps.clients.get(input.accountId, input.connectionVersion),
           records: deps.store.records,
           tally,
           signal: cancellationSignal(),
@@ -76,6 +84,8 @@ export function createAcumaticaActivities(
       );
     } catch (err) {
       throw toActivityFailure(err);
+    } finally {
+      leave();
     }
   }
 
@@ -119,6 +129,74 @@ export function createAcumaticaActivities(
           now: now(),
         }),
       );
+    },
+
+    /**
+     * "Sync now": pushes just the given records of one type, dependencies first, by the page's rules
+     * (exactly-once creation through push intents, last-modified wins); records marked Do Not Send or
+     * missing are reported, not sent. Idempotency: per record, by its sync state, hash and push intent, so a
+     * retried attempt re-sends nothing already done. Failure types: as `pushPage`.
+     */
+    async pushRecords(input: TargetedInput & { ids: string[] }): Promise<RecordSyncOutcome[]> {
+      const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction: 'push' });
+      try {
+        return await pushRecords({
+          input,
+          entity: input.entity,
+          ids: input.ids,
+          version: versionOf(input.settings.restVersion),
+          client: await deps.clients.get(input.accountId),
+          records: deps.store.records,
+          integrationDate: now().toISOString().slice(0, 10),
+          signal: cancellationSignal(),
+          log,
+        });
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    },
+
+    /**
+     * Pulls just the given records by key (one GET each) and applies them by the ordinary pull rules:
+     * last-modified wins, identical content writes nothing, a key Acumatica no longer has deletes nothing.
+     * Records are named by our ids (their External IDs are used; ids without one are skipped) or by
+     * Acumatica keys. Idempotency: applying the same copy twice writes nothing the second time.
+     * Failure types: as `pullPage`.
+     */
+    async pullRecords(
+      input: TargetedInput & { ids?: string[]; keys?: string[] },
+    ): Promise<PullRecordsResult> {
+      const log = deps.logger.child({ accountId: input.accountId, entity: input.entity, direction: 'pull' });
+      try {
+        const keys = [...(input.keys ?? [])];
+        const skippedIds = new Set(input.ids ?? []);
+        if (input.ids && input.ids.length > 0) {
+          const repo = deps.store.records[input.entity];
+          for (const record of await repo.getMany(input.accountId, input.ids)) {
+            if (!record.sync.externalId) continue;
+            keys.push(record.sync.externalId);
+            skippedIds.delete(record._id);
+          }
+        }
+        const tally = new PageTally(input.entity);
+        if (keys.length === 0 || !ENTITIES[input.entity].directions.includes('pull')) {
+          return { counts: tally.result(null).counts, failures: [], gone: [], skippedIds: [...skippedIds] };
+        }
+        const { result, gone } = await pullByKeys({
+          input: { ...input, full: false, cursor: null, pageSize: keys.length, since: null },
+          keys,
+          version: versionOf(input.settings.restVersion),
+          client: await deps.clients.get(input.accountId),
+          records: deps.store.records,
+          tally,
+          now: now(),
+          signal: cancellationSignal(),
+          log,
+        });
+        return { counts: result.counts, failures: result.failures, gone, skippedIds: [...skippedIds] };
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
     },
 
     /**

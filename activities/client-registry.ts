@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AcumaticaClient, LimiterRegistry, type LimiterSettings } from '../acumatica';
 import type { AuthSettings, ConnectionSettings } from '../acumatica';
+import { urlProblem, type OutboundPolicy } from '../runtime/outbound';
 import type { AccountRepository, ConnectionWithSecrets } from '../store/accounts';
 import type { SecretBox } from '../store/secrets';
 
@@ -29,18 +30,30 @@ export interface ClientRegistryOptions {
    * an account's connection may set its own licence budget.
    */
   limits: LimiterSettings;
-  /** Per-request timeout (default: the client's, 10 minutes: Acumatica delays instead of refusing). */
+  /** Where accounts' URLs may point; checked before every client is built and on every connect. */
+  outbound: OutboundPolicy;
+  /** Wait for a response's headers and for each chunk of its body (default: the client's). */
   timeoutMs?: number;
+  /** TCP/TLS connect timeout (default: the transport's, 10 s). */
+  connectTimeoutMs?: number;
+  /**
+   * Longest wait for the account's own licence limiter inside an activity; past it the request fails as
+   * throttled and the activity gives its slot back (default: always wait).
+   */
+  maxPacingWaitMs?: number;
 }
 
 interface Entry {
   fingerprint: string;
+  /** The stored connection's version the client was built from. */
+  version: string;
   client: AcumaticaClient;
 }
 
 interface Loaded {
   settings: ConnectionSettings;
   limits: LimiterSettings;
+  version: string;
 }
 
 /** Builds, caches and closes the Acumatica clients of the accounts this worker serves. */
@@ -55,16 +68,25 @@ export class AcumaticaClientRegistry {
   /**
    * The account's client, built from its stored connection and decrypted secrets. A changed connection
    * or secret (compared by fingerprint on every call) signs the old session out and builds a new client.
+   * With `connectionVersion` (the version a run started with, see `AccountRepository.connectionVersion`)
+   * a connection edited since is refused: a run uses the connection as it was when it started.
    * @throws AccountMissingError when the account does not exist; AccountConfigError when it has no usable
-   *   connection or its secrets cannot be decrypted
+   *   connection, its secrets cannot be decrypted, or it changed since `connectionVersion`
    */
-  async get(accountId: string): Promise<AcumaticaClient> {
+  async get(accountId: string, connectionVersion?: string): Promise<AcumaticaClient> {
     if (this.closed) throw new Error('the Acumatica client registry is closed');
-    const pending = this.building.get(accountId);
-    if (pending) return pending;
-    const build = this.resolve(accountId).finally(() => this.building.delete(accountId));
-    this.building.set(accountId, build);
-    return build;
+    let build = this.building.get(accountId);
+    if (!build) {
+      build = this.resolve(accountId).finally(() => this.building.delete(accountId));
+      this.building.set(accountId, build);
+    }
+    const client = await build;
+    if (connectionVersion !== undefined && this.entries.get(accountId)?.version !== connectionVersion) {
+      throw new AccountConfigError(
+        `The Acumatica connection of account ${accountId} was changed after this run started; the run stops here and the next run uses the new connection`,
+      );
+    }
+    return client;
   }
 
   /** Signs out and forgets an account's client (e.g. after its connection was found broken). */
@@ -103,7 +125,7 @@ export class AcumaticaClientRegistry {
       void existing.client.close();
     }
     const client = this.build(accountId, loaded);
-    this.entries.set(accountId, { fingerprint, client });
+    this.entries.set(accountId, { fingerprint, version: loaded.version, client });
     return client;
   }
 
@@ -124,8 +146,13 @@ export class AcumaticaClientRegistry {
         throw new AccountMissingError(`Account ${accountId} does not exist`);
       throw new AccountConfigError(`Account ${accountId} has no Acumatica connection`);
     }
+    const refused = urlProblem(stored.connection.url, this.options.outbound);
+    if (refused !== undefined) {
+      throw new AccountConfigError(`The Acumatica URL of account ${accountId} is refused: it ${refused}`);
+    }
     const { requestsPerMinute, maxConcurrentRequests } = stored.connection;
     return {
+      version: stored.version,
       settings: connectionSettings(accountId, stored),
       limits: {
         ...this.options.limits,
@@ -135,11 +162,23 @@ export class AcumaticaClientRegistry {
     };
   }
 
-  private build(accountId: string, { settings, limits }: Loaded): AcumaticaClient {
+  private build(
+    accountId: string,
+    { settings, limits }: Pick<Loaded, 'settings' | 'limits'>,
+  ): AcumaticaClient {
     return new AcumaticaClient(settings, {
       logger: this.options.logger.child({ accountId }),
       limiter: this.limiters.get(accountId, limits),
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(this.options.maxPacingWaitMs !== undefined
+        ? { maxPacingWaitMs: this.options.maxPacingWaitMs }
+        : {}),
+      pool: {
+        outbound: this.options.outbound,
+        ...(this.options.connectTimeoutMs !== undefined
+          ? { connectTimeoutMs: this.options.connectTimeoutMs }
+          : {}),
+      },
     });
   }
 }

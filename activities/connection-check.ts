@@ -20,7 +20,10 @@ export interface ConnectionCheckArgs {
   logger: Logger;
 }
 
-/** Signs in, checks the REST version, reads one record of each selected entity type, signs out. */
+/**
+ * Signs in, checks the REST version, reads one record of each selected entity type, signs out; the
+ * checklist has a sign-out item only when the sign-in succeeded.
+ */
 export async function checkConnection(args: ConnectionCheckArgs): Promise<ConnectionCheck[]> {
   const checks: ConnectionCheck[] = [];
   const check = (name: string, ok: boolean, detail: string) => {
@@ -46,10 +49,12 @@ export async function checkConnection(args: ConnectionCheckArgs): Promise<Connec
     return checks;
   }
 
+  let signedIn = false;
   try {
     let version: VersionCheck;
     try {
       version = await client.checkVersion({ signal: args.signal });
+      signedIn = true;
       check('Sign in', true, `signed in as ${account.connection?.restUsername ?? ''}`);
     } catch (err) {
       check('Sign in', false, messageOf(err));
@@ -82,8 +87,8 @@ export async function checkConnection(args: ConnectionCheckArgs): Promise<Connec
     }
     return checks;
   } finally {
-    // Sign out frees the API seat; close() never throws.
+    // Sign out frees the API seat; close() never throws. Without a session there is nothing to sign out.
     await client.close();
-    check('Sign out', true, 'session closed');
+    if (signedIn) check('Sign out', true, 'session closed');
   }
 }

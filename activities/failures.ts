@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { isAcumaticaError, type AcumaticaError } from '../acumatica';
+import { OutboundPolicyError } from '../runtime/outbound';
 import { FAILURE_TYPES } from '../core/runs';
 import { AccountConfigError, AccountMissingError } from './client-registry';
 
@@ -13,11 +14,22 @@ import { AccountConfigError, AccountMissingError } from './client-registry';
  * - throttling / seat limit → retryable, `nextRetryDelay` from the server's delay, category BENIGN;
  * - network, 5xx, conflicts → retryable `AcumaticaRetryable`;
  * - auth → non-retryable `AcumaticaAuth`; rejected / not found → non-retryable `AcumaticaRejected`;
- * - a broken or missing account → non-retryable `AccountConfigError` / `AccountNotFound`;
+ * - a broken or missing account, or a URL the outbound policy refuses → non-retryable
+ *   `AccountConfigError` / `AccountNotFound`;
+ * - a programming error (`TypeError`, `ReferenceError`) → non-retryable `InternalError`;
  * - anything else (MongoDB down, a bug) is returned unchanged and retried with the default policy.
  */
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
+  if (isProgrammingError(err)) {
+    // A retry runs the same code on the same data: fail now, with the stack in the cause, for Temporal's UI.
+    return ApplicationFailure.create({
+      type: FAILURE_TYPES.internal,
+      message: `${err.name}: ${err.message}`,
+      nonRetryable: true,
+      cause: err,
+    });
+  }
   if (err instanceof AccountMissingError) {
     return ApplicationFailure.create({
       type: FAILURE_TYPES.accountNotFound,
@@ -25,7 +37,7 @@ export function toActivityFailure(err: unknown): unknown {
       nonRetryable: true,
     });
   }
-  if (err instanceof AccountConfigError) {
+  if (err instanceof AccountConfigError || err instanceof OutboundPolicyError) {
     return ApplicationFailure.create({
       type: FAILURE_TYPES.config,
       message: err.message,
@@ -67,6 +79,14 @@ function acumaticaFailure(err: AcumaticaError): ApplicationFailure {
         nonRetryable: true,
       });
   }
+}
+
+/**
+ * Errors that mean our own code is wrong, whatever the data: they fail the activity (and show in Temporal)
+ * instead of becoming a record's note.
+ */
+export function isProgrammingError(err: unknown): err is TypeError | ReferenceError {
+  return err instanceof TypeError || err instanceof ReferenceError;
 }
 
 /** Errors that end one record (it becomes `failed` with a note) rather than the page. */

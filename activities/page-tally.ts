@@ -1,15 +1,22 @@
 /**
- * What one page activity counted: per-outcome counts, the failed records by name (capped), customers
- * without coordinates (capped) and the latest Acumatica modified time seen. Serializable, so it travels in
+ * What one page activity counted: per-outcome counts, skips by reason, dependencies of other types the
+ * cascade pushed or failed (by their type), the failed records by name (capped), customers without
+ * coordinates (capped) and the latest Acumatica modified time seen. Serializable, so it travels in
  * heartbeats and a retried attempt continues the same tally.
  */
 import { ENTITIES, type EntityType } from '../core/entities';
 import {
+  addCascade,
+  addCounts,
+  addSkips,
   emptyCounts,
   MAX_LISTED_FAILURES,
+  type CascadeCounts,
   type EntityCounts,
   type PageResult,
   type RecordFailure,
+  type SkipCounts,
+  type SkipReason,
 } from '../core/runs';
 
 /** The most customer ids without coordinates a page lists; the count stays exact. */
@@ -20,7 +27,8 @@ export interface TallyState {
   failures: RecordFailure[];
   missingGeo: string[];
   missingGeoCount: number;
-  maxModifiedAt: string | null;
+  skippedBy?: SkipCounts;
+  cascade?: CascadeCounts;
 }
 
 export class PageTally {
@@ -36,18 +44,42 @@ export class PageTally {
           failures: [...(resume.failures ?? [])],
           missingGeo: [...(resume.missingGeo ?? [])],
           missingGeoCount: resume.missingGeoCount ?? 0,
-          maxModifiedAt: resume.maxModifiedAt ?? null,
+          skippedBy: addSkips({}, resume.skippedBy),
+          cascade: addCascade({}, resume.cascade),
         }
-      : { counts: emptyCounts(), failures: [], missingGeo: [], missingGeoCount: 0, maxModifiedAt: null };
+      : {
+          counts: emptyCounts(),
+          failures: [],
+          missingGeo: [],
+          missingGeoCount: 0,
+          skippedBy: {},
+          cascade: {},
+        };
   }
 
-  count(outcome: keyof EntityCounts): void {
+  count(outcome: 'pushed' | 'pulled' | 'unchanged'): void {
     this.s.counts[outcome] += 1;
   }
 
-  /** Counts a failed record and lists it by name (entity of the failure may be a cascaded dependency). */
+  /** Counts a pulled record the account's settings leave out, by reason. */
+  skip(reason: SkipReason): void {
+    this.s.counts = addCounts(this.s.counts, { skipped: 1 });
+    this.s.skippedBy = addSkips(this.s.skippedBy ?? {}, { [reason]: 1 });
+  }
+
+  /** Counts a dependency of another entity type the cascade pushed (a failed one goes through `fail`). */
+  cascaded(entity: EntityType, outcome: 'pushed' | 'unchanged'): void {
+    if (entity === this.entity) return this.count(outcome);
+    this.s.cascade = addCascade(this.s.cascade ?? {}, { [entity]: { ...emptyCounts(), [outcome]: 1 } });
+  }
+
+  /**
+   * Counts a failed record and lists it by name; a record of another entity type (a dependency the cascade
+   * failed to push) is counted under its own type.
+   */
   fail(recordId: string, label: string, message: string, entity: EntityType = this.entity): void {
-    this.s.counts.failed += 1;
+    if (entity === this.entity) this.s.counts.failed += 1;
+    else this.s.cascade = addCascade(this.s.cascade ?? {}, { [entity]: { ...emptyCounts(), failed: 1 } });
     if (this.s.failures.length < MAX_LISTED_FAILURES) {
       this.s.failures.push({ entity, recordId, label: label || ENTITIES[entity].label, message });
     }
@@ -56,12 +88,6 @@ export class PageTally {
   missingGeo(recordId: string): void {
     this.s.missingGeoCount += 1;
     if (this.s.missingGeo.length < MAX_LISTED_MISSING_GEO) this.s.missingGeo.push(recordId);
-  }
-
-  modified(at: string | null): void {
-    if (at && (this.s.maxModifiedAt === null || Date.parse(at) > Date.parse(this.s.maxModifiedAt))) {
-      this.s.maxModifiedAt = at;
-    }
   }
 
   state(): TallyState {
@@ -75,7 +101,8 @@ export class PageTally {
       cursor,
       missingGeo: this.s.missingGeo,
       missingGeoCount: this.s.missingGeoCount,
-      maxModifiedAt: this.s.maxModifiedAt,
+      ...(Object.keys(this.s.skippedBy ?? {}).length > 0 ? { skippedBy: this.s.skippedBy } : {}),
+      ...(Object.keys(this.s.cascade ?? {}).length > 0 ? { cascade: this.s.cascade } : {}),
     };
   }
 }

@@ -2,7 +2,13 @@
  * One pull page: read what Acumatica changed in the window and apply it with last-modified-wins.
  */
 import type { Logger } from 'pino';
-import { datetimeOffset, filter, type AcumaticaClient, type AcumaticaRecord } from '../acumatica';
+import {
+  datetimeOffset,
+  filter,
+  isAcumaticaError,
+  type AcumaticaClient,
+  type AcumaticaRecord,
+} from '../acumatica';
 import type { PullContext, PullResult, PulledFields } from '../acumatica/mappers';
 import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
 import type { PageResult } from '../core/runs';
@@ -18,7 +24,7 @@ import {
   type AnyRecord,
 } from './mapping';
 import type { PageTally } from './page-tally';
-import { messageOf } from './failures';
+import { isProgrammingError, messageOf } from './failures';
 
 export interface PullPageArgs {
   input: PullPageInput;
@@ -36,14 +42,11 @@ export interface PullPageArgs {
   progress(position: number): void;
 }
 
-/** Errors of one pulled record (bad data, invalid mapped fields): the record fails, the page goes on. */
-const RECORD_ERRORS = new Set([
-  'ValidationError',
-  'ConflictError',
-  'ConcurrentUpdateError',
-  'ZodError',
-  'TypeError',
-]);
+/**
+ * Errors of one pulled record (bad data, invalid mapped fields): the record fails, the page goes on. A
+ * programming error (`isProgrammingError`) is none of these: it fails the activity.
+ */
+const RECORD_ERRORS = new Set(['ValidationError', 'ConflictError', 'ConcurrentUpdateError', 'ZodError']);
 
 /**
  * Pulls one page and applies it. `$skip` paging on Acumatica's key order: a record inserted meanwhile
@@ -76,13 +79,61 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     });
     next = raws.length < input.pageSize ? null : String(skip + raws.length);
   }
+  await applyRaws(args, raws, query.entity);
+  return tally.result(next);
+}
 
+/**
+ * Pulls the Acumatica records with these keys (External IDs), one GET by key each, and applies them by
+ * the ordinary pull rules (last-modified wins, identical content writes nothing). A key Acumatica no
+ * longer has is counted unchanged and reported in `gone`: nothing is ever deleted on our side.
+ * Used by "sync now" and by push notifications, which name the changed records instead of a window.
+ */
+export async function pullByKeys(
+  args: Omit<PullPageArgs, 'startAt' | 'progress'> & { keys: readonly string[] },
+): Promise<{ result: PageResult; gone: string[] }> {
+  const { input, client, signal } = args;
+  const mapper = mapperFor(input.entity);
+  const query = mapper.pullQuery?.(args.version);
+  if (!query || query.inquiry) throw new Error(`${input.entity} cannot be pulled by key`);
+  const gone: string[] = [];
+  const raws: AcumaticaRecord[] = [];
+  for (const key of new Set(args.keys)) {
+    signal.throwIfAborted();
+    try {
+      raws.push(
+        await client.get(query.entity, mapper.keyFieldsFromExternalId(key).segments, {
+          ...(query.expand.length > 0 ? { expand: query.expand } : {}),
+          signal,
+        }),
+      );
+    } catch (err) {
+      if (!isAcumaticaError(err) || err.type !== 'AcumaticaNotFound') throw err;
+      gone.push(key);
+      args.tally.count('unchanged');
+    }
+  }
+  await applyRaws({ ...args, startAt: 0, progress: () => undefined }, raws, query.entity);
+  return { result: args.tally.result(null), gone };
+}
+
+/**
+ * Maps Acumatica records read by a pull (a page of the window, or records read by key) and applies them:
+ * records we do not have are inserted in batches, the others go through last-modified-wins one by one.
+ */
+async function applyRaws(
+  args: PullPageArgs,
+  raws: AcumaticaRecord[],
+  acumaticaEntity: string,
+): Promise<void> {
+  const { input } = args;
+  const mapper = mapperFor(input.entity);
   const ctx: PullContext = {
     settings: input.settings,
     restVersion: args.version,
     ids: await resolveReferences(args.records, input.accountId, mapper, raws),
   };
-  const mapped = raws.flatMap((raw) => mapRaw(mapper, query.entity, raw, ctx));
+  const mapped = raws.flatMap((raw) => mapRaw(mapper, acumaticaEntity, raw, ctx));
   // Records referring to one created on this page (a sub-customer listed before its parent) go last and
   // are mapped again then, so the reference resolves. The order is stable, so a resumed attempt agrees.
   const ordered = [
@@ -138,7 +189,7 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     await flush();
     if (retry) {
       // Mapped again from the same Acumatica record: same key and id, so `existing` still matches it.
-      const retried = mapRaw(mapper, query.entity, item.raw, {
+      const retried = mapRaw(mapper, acumaticaEntity, item.raw, {
         ...ctx,
         ids: await resolveReferences(args.records, input.accountId, mapper, [item.raw]),
       });
@@ -152,7 +203,6 @@ export async function pullPage(args: PullPageArgs): Promise<PageResult> {
     args.progress(i + 1);
   }
   await flush();
-  return tally.result(next);
 }
 
 /** Most new records written by one insert command. */
@@ -204,7 +254,7 @@ function countPulled(
 /** Counts a pulled result that writes nothing: skipped by the settings, or unreadable. */
 function countUnwritten(args: PullPageArgs, result: Mapped): void {
   if (result.kind === 'error') args.tally.fail(result.key, result.key, result.message);
-  else if (result.kind === 'skip') args.tally.count('unchanged');
+  else if (result.kind === 'skip') args.tally.skip(result.because);
 }
 
 /** Inserts a batch of records we do not have; any the batch could not insert goes the one-by-one way. */
@@ -216,7 +266,6 @@ async function insertNew(args: PullPageArgs, batch: readonly PulledRecordResult[
   for (const [i, result] of batch.entries()) {
     const id = ids[i];
     if (id) {
-      args.tally.modified(result.modifiedAt);
       countPulled(args, result, null, pulled[i]!.fields as object, id);
     } else {
       await applyOne(args, result, null);
@@ -235,7 +284,6 @@ async function applyOne(
   try {
     const pulled = toPulled(args, result, existing);
     const applied = await repo.applyPulled(input.accountId, pulled, existing as never);
-    tally.modified(result.modifiedAt);
     if (applied.outcome === 'unchanged') {
       tally.count('unchanged');
       return;
@@ -266,6 +314,7 @@ function mapRaw(
     if (mapper.pull) return [{ raw, result: mapper.pull(raw, ctx) }];
     return [];
   } catch (err) {
+    if (isProgrammingError(err)) throw err;
     const key = safeKey(mapper, raw);
     return [
       {

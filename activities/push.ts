@@ -23,8 +23,9 @@ import {
 import { ENTITIES, type EntityType, type RestVersion } from '../core/entities';
 import type { PageResult } from '../core/runs';
 import { revisionOf } from '../core/revisions';
+import type { RecordSyncOutcome } from '../core/targeted-sync';
 import type { RecordRepositories, RecordRepository } from '../store/records';
-import { isRecordRejection, messageOf } from './failures';
+import { isProgrammingError, isRecordRejection, messageOf } from './failures';
 import {
   customerHasGeo,
   fieldsHash,
@@ -56,6 +57,55 @@ export interface PushPageArgs {
 
 type Outcome = { status: 'pushed' | 'unchanged'; externalId: string } | { status: 'failed'; message: string };
 
+/** What a {@link Pusher} needs: the page arguments without the page's cursor, tally and heartbeat. */
+export type PusherArgs = Pick<
+  PushPageArgs,
+  'version' | 'client' | 'records' | 'integrationDate' | 'signal' | 'log'
+> & {
+  input: Pick<PageInput, 'accountId' | 'runId' | 'settings'>;
+  /** A page's tally, where dependencies the cascade pushed or failed are counted under their own type. */
+  tally?: PageTally;
+};
+
+/**
+ * Pushes just the records with these ids ("sync now"), with their dependencies, by the same rules as a
+ * run's page: exactly-once creation, last-modified wins, dependencies cascaded once. Marked or not, each
+ * given record is sent; one marked "Do Not Send" is not (outcome `excluded`). Several at a time, like a page.
+ */
+export async function pushRecords(
+  args: PusherArgs & { entity: EntityType; ids: readonly string[] },
+): Promise<RecordSyncOutcome[]> {
+  const repo = repoOf(args.records, args.entity);
+  const found = new Map(
+    (await repo.getMany(args.input.accountId, args.ids)).map((r) => [r._id, r as AnyRecord]),
+  );
+  const label = ENTITIES[args.entity].label;
+  const pusher = new Pusher(args);
+  const ids = [...new Set(args.ids)];
+  const out: RecordSyncOutcome[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < ids.length) {
+      const id = ids[next++]!;
+      const record = found.get(id);
+      if (!record) {
+        out.push({ id, name: '', status: 'not-found', message: `${label} ${id} does not exist` });
+        continue;
+      }
+      const name = recordName(record);
+      if (record.sync.doNotSend) {
+        out.push({ id, name, status: 'excluded', message: `${label} ${id} is marked Do Not Send` });
+        continue;
+      }
+      args.signal.throwIfAborted();
+      out.push({ id, name, ...(await pusher.pushOnce(args.entity, record)) });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, ids.length) }, lane));
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
 /** Failure codes kept in `sync.lastError.code`. */
 const CODES = {
   rejected: 'AcumaticaRejected',
@@ -85,7 +135,7 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
     limit: input.pageSize,
   });
   const items = page.items;
-  const pusher = new Pusher(args);
+  const pusher = new Pusher(args, new Set(items.map((r) => `${input.entity}/${r._id}`)));
   const finished: boolean[] = items.map(() => false);
   let contiguous = -1;
   let next = 0;
@@ -142,7 +192,11 @@ class Pusher {
     { expand: readonly string[]; copy: Promise<AcumaticaRecord | undefined> }
   >();
 
-  constructor(private readonly args: PushPageArgs) {}
+  /** @param pageItems the page's own records (`entity/id`): counted by the page, not as cascaded */
+  constructor(
+    private readonly args: PusherArgs,
+    private readonly pageItems: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** Pushes a record of the page once, sharing the outcome with records of the page that depend on it. */
   pushOnce(entity: EntityType, record: AnyRecord): Promise<Outcome> {
@@ -203,6 +257,7 @@ class Pusher {
       if (!mapper.push) throw new Error(`${ENTITIES[entity].label} records are not pushed to Acumatica`);
       mapper.push(record as never, ctx);
     } catch (err) {
+      if (isProgrammingError(err)) throw err;
       if (err instanceof MissingDependencyError) {
         return fail(
           CODES.dependency,
@@ -287,13 +342,25 @@ class Pusher {
     if (!record) return { message: `${label} ${dep.id} does not exist` };
     // A record with a key exists in Acumatica, whatever its local state: use it as it is there.
     if (record.sync.externalId) return { key: record.sync.externalId };
+    if (record.sync.doNotSend) {
+      const name = recordName(record);
+      return {
+        message: `${label} ${dep.id}${name ? ` (${name})` : ''} is marked Do Not Send and is not in Acumatica yet`,
+      };
+    }
     let outcome = this.done.get(id);
+    const started = !outcome;
     if (!outcome) {
       outcome = this.push(dep.entity, record, chain);
       this.done.set(id, outcome);
     }
     const result = await outcome;
     const name = recordName(record);
+    // Counted once, by the push that started it, under the dependency's own type.
+    if (started && !this.pageItems.has(id)) {
+      if (result.status === 'failed') this.args.tally?.fail(record._id, name, result.message, dep.entity);
+      else this.args.tally?.cascaded(dep.entity, result.status);
+    }
     if (result.status === 'failed') {
       return {
         message: `${label} ${dep.id}${name ? ` (${name})` : ''} could not be pushed: ${result.message}`,

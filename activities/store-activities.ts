@@ -5,12 +5,14 @@ import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Config } from '../core/config';
+import type { Config } from '../runtime/config';
 import { ENTITIES, ENTITY_TYPES, type EntityType } from '../core/entities';
 import { FAILURE_TYPES, type RunPlan, type RunSettings } from '../core/runs';
 import type { AccountSettings } from '../core/settings';
+import type { TargetedPlan } from '../core/targeted-sync';
 import type { Store } from '../store';
-import { temporalHolderCheck, type HolderCheck, type RunLocks } from '../store/run-locks';
+import type { HolderCheck, RunLocks } from '../store/run-locks';
+import { temporalHolderCheck } from '../runtime/run-lock-holders';
 import type { FinishRunInput, PlanRunInput, StoreActivities } from './types';
 
 /** Pulls re-read this much before the watermark: clocks differ and Acumatica commits are not instant. */
@@ -32,7 +34,13 @@ export interface StoreActivityDeps {
   /** Asks Temporal whether a run lock holder still runs; built from `temporal` when not given. */
   holderCheck?: HolderCheck;
   temporal: Pick<Client, 'workflow'>;
-  config: Pick<Config, 'TEMPORAL_ACUMATICA_TASK_QUEUE' | 'SYNC_PAGE_SIZE' | 'SYNC_CONTINUE_AS_NEW_EVENTS'>;
+  config: Pick<
+    Config,
+    | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
+    | 'SYNC_PAGE_SIZE'
+    | 'SYNC_CONTINUE_AS_NEW_EVENTS'
+    | 'SYNC_UNREACHABLE_TIMEOUT_SECONDS'
+  >;
   logger: Logger;
 }
 
@@ -56,11 +64,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       const log = deps.logger.child({ accountId: input.accountId, workflowId: input.workflowId });
       const account = await deps.store.accounts.get(input.accountId);
       if (!account) {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.accountNotFound,
-          message: `Account ${input.accountId} does not exist`,
-          nonRetryable: true,
-        });
+        throw accountNotFound(input.accountId);
       }
       const settings = account.settings;
       const full = input.full === true || settings.fullSyncOnNextRun;
@@ -82,6 +86,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
           acumaticaTaskQueue: deps.config.TEMPORAL_ACUMATICA_TASK_QUEUE,
           pageSize: deps.config.SYNC_PAGE_SIZE,
           continueAsNewAt: deps.config.SYNC_CONTINUE_AS_NEW_EVENTS,
+          unreachableTimeoutSeconds: deps.config.SYNC_UNREACHABLE_TIMEOUT_SECONDS,
         },
       };
       // Checked before the lock: a skipped run must not hold it.
@@ -90,11 +95,7 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
 
       const lock = await deps.runLocks.acquire(account.id, input.workflowId, holderCheck);
       if (lock.status === 'account-not-found') {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.accountNotFound,
-          message: `Account ${input.accountId} does not exist`,
-          nonRetryable: true,
-        });
+        throw accountNotFound(input.accountId);
       }
       if (lock.status === 'held') {
         log.info({ holder: lock.holder.workflowId }, 'run skipped: another run holds the account');
@@ -103,6 +104,9 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
       if (lock.stolenFrom)
         log.warn({ previousHolder: lock.stolenFrom }, 'took over the run lock of a closed run');
 
+      // The run uses the connection as it is now; its page activities refuse one edited meanwhile.
+      const connectionVersion = await deps.store.accounts.connectionVersion(account.id);
+      if (connectionVersion) plan.connectionVersion = connectionVersion;
       const now = new Date(input.startedAt);
       for (const entity of entityTypes) {
         if (!ENTITIES[entity].directions.includes('pull')) continue;
@@ -149,7 +153,55 @@ export function createStoreActivities(deps: StoreActivityDeps): StoreActivities 
     async releaseRunLock(input: { accountId: string; workflowId: string }): Promise<void> {
       await deps.runLocks.release(input.accountId, input.workflowId);
     },
+
+    /**
+     * Snapshots the account's run settings for a targeted workflow and, with `lock`, tries to take the
+     * account's run lock for it (re-entrant for the same workflow; a held lock is reported, not waited on:
+     * the workflow waits on a durable timer and asks again).
+     * Idempotency: read-only apart from the lock, which is keyed by the workflow id.
+     * Failure types: `AccountNotFound`, `AccountConfigError` (no Acumatica connection), non-retryable.
+     */
+    async planTargeted(input: {
+      accountId: string;
+      workflowId: string;
+      lock: boolean;
+    }): Promise<TargetedPlan> {
+      const account = await deps.store.accounts.get(input.accountId);
+      if (!account) {
+        throw accountNotFound(input.accountId);
+      }
+      if (!account.connection) {
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.config,
+          message: 'the account has no Acumatica connection',
+          nonRetryable: true,
+        });
+      }
+      const plan: TargetedPlan = {
+        settings: runSettings(account.settings, account.connection.restVersion),
+        acumaticaTaskQueue: deps.config.TEMPORAL_ACUMATICA_TASK_QUEUE,
+        runId: activityInfo().workflowExecution?.runId ?? input.workflowId,
+        lock: { status: 'acquired' },
+      };
+      if (!input.lock) return plan;
+      const lock = await deps.runLocks.acquire(account.id, input.workflowId, holderCheck);
+      if (lock.status === 'held')
+        return { ...plan, lock: { status: 'held', holder: lock.holder.workflowId } };
+      if (lock.status === 'account-not-found') {
+        throw accountNotFound(input.accountId);
+      }
+      return plan;
+    },
   };
+}
+
+/** The failure of an activity whose account no longer exists (non-retryable). */
+function accountNotFound(accountId: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FAILURE_TYPES.accountNotFound,
+    message: `Account ${accountId} does not exist`,
+    nonRetryable: true,
+  });
 }
 
 function runSettings(settings: AccountSettings, restVersion: string | undefined): RunSettings {

@@ -3,7 +3,16 @@
  * so the sandbox never sees IO code. Inputs and results carry ids, cursors and counts, never record bodies.
  */
 import type { EntityType } from '../core/entities';
-import type { PageResult, RunPlan, RunSettings, RunSummary, SyncRunInput } from '../core/runs';
+import type {
+  EntityCounts,
+  PageResult,
+  RecordFailure,
+  RunPlan,
+  RunSettings,
+  RunSummary,
+  SyncRunInput,
+} from '../core/runs';
+import type { RecordSyncOutcome, TargetedPlan } from '../core/targeted-sync';
 
 export interface PlanRunInput extends SyncRunInput {
   /** The run workflow's id; it becomes the holder of the account's run lock. */
@@ -20,6 +29,8 @@ export interface PageInput {
   /** Opaque cursor from the previous page, null for the first page. */
   cursor: string | null;
   pageSize: number;
+  /** The connection version the run started with (`RunPlan.connectionVersion`). */
+  connectionVersion?: string;
 }
 
 export interface PullPageInput extends PageInput {
@@ -42,6 +53,28 @@ export interface StoreActivities {
   finishRun(input: FinishRunInput): Promise<void>;
   /** Frees the run lock if this workflow holds it (used when a run ends early). */
   releaseRunLock(input: { accountId: string; workflowId: string }): Promise<void>;
+  /**
+   * Snapshots settings for a targeted workflow ("sync now", notification pulls) and, when `lock` is set,
+   * tries to take the account's run lock for it.
+   */
+  planTargeted(input: { accountId: string; workflowId: string; lock: boolean }): Promise<TargetedPlan>;
+}
+
+/** Records of one type chosen by id ("sync now") or by Acumatica key (push notifications). */
+export interface TargetedInput {
+  accountId: string;
+  runId: string;
+  entity: EntityType;
+  settings: RunSettings;
+}
+
+export interface PullRecordsResult {
+  counts: EntityCounts;
+  failures: RecordFailure[];
+  /** Keys Acumatica no longer has (nothing is deleted on our side). */
+  gone: string[];
+  /** Given ids that were not pulled: no such record, or not in Acumatica yet (no External ID). */
+  skippedIds: string[];
 }
 
 /** Activities that call Acumatica; they run on the Acumatica task queue, rate limited by the server. */
@@ -50,6 +83,10 @@ export interface AcumaticaActivities {
   pushPage(input: PageInput): Promise<PageResult>;
   /** Pulls one page of records Acumatica changed in the window. */
   pullPage(input: PullPageInput): Promise<PageResult>;
+  /** Pushes just these records, dependencies first ("sync now"). */
+  pushRecords(input: TargetedInput & { ids: string[] }): Promise<RecordSyncOutcome[]>;
+  /** Pulls just these records by key: given as our ids (their External IDs) or as Acumatica keys. */
+  pullRecords(input: TargetedInput & { ids?: string[]; keys?: string[] }): Promise<PullRecordsResult>;
 }
 
 export interface ConnectionCheck {

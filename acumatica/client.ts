@@ -10,6 +10,7 @@ import { createAuthenticator, type AuthSettings, type Authenticator } from './au
 import {
   AcumaticaRejectedError,
   AcumaticaRetryableError,
+  AcumaticaThrottledError,
   classifyResponse,
   malformedResponse,
   type AcumaticaError,
@@ -42,6 +43,12 @@ export interface ClientOptions {
   /** Per-request wait for headers and body (default 10 min: Acumatica delays, not rejects). */
   timeoutMs?: number;
   pool?: PoolOptions;
+  /**
+   * When the limiter would hold a request back longer than this (after a back-off), fail it at once as
+   * `AcumaticaThrottled` with the wait as its retry delay instead of sleeping: the caller (an activity)
+   * gives its worker slot back and is retried when the budget allows. Unset: always wait.
+   */
+  maxPacingWaitMs?: number;
   /** Refresh OAuth tokens this long before expiry (default 60 s). */
   tokenRefreshSkewMs?: number;
   /** Clock for token expiry and Retry-After dates (tests). */
@@ -133,6 +140,7 @@ export class AcumaticaClient {
   private readonly endpointPath: string;
   private readonly logger: Logger;
   private readonly limiter: RequestLimiter | undefined;
+  private readonly maxPacingWaitMs: number | undefined;
   private readonly now: () => number;
   private closing: Promise<void> | undefined;
 
@@ -153,6 +161,7 @@ export class AcumaticaClient {
     this.endpointPath = `${this.basePath}/entity/${settings.endpointName}/${settings.restVersion}`;
     this.logger = options.logger;
     this.limiter = options.limiter;
+    this.maxPacingWaitMs = options.maxPacingWaitMs;
     this.now = options.now ?? Date.now;
     this.transport = new HttpTransport(this.origin, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.pool);
     this.auth = createAuthenticator(settings.auth, {
@@ -418,10 +427,15 @@ export class AcumaticaClient {
     operation: FailureOperation,
     ctx: FailureContext,
   ): Promise<HttpResponse> {
-    const release =
-      operation === 'logout' || this.limiter === undefined
-        ? undefined
-        : await this.limiter.acquire(request.signal);
+    const paced = operation !== 'logout' && this.limiter !== undefined;
+    const wait = paced && this.maxPacingWaitMs !== undefined ? (this.limiter?.expectedWaitMs() ?? 0) : 0;
+    if (this.maxPacingWaitMs !== undefined && wait > this.maxPacingWaitMs) {
+      throw new AcumaticaThrottledError(
+        `Acumatica ${ctx.method} ${ctx.path} not sent: the account's licence budget holds requests back for ${Math.ceil(wait / 1000)} s`,
+        { retryAfterMs: wait },
+      );
+    }
+    const release = paced ? await this.limiter?.acquire(request.signal) : undefined;
     const started = this.now();
     try {
       const res = await this.transport.send(request, { ...ctx, secrets: this.auth.secrets() });

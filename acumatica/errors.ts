@@ -152,8 +152,13 @@ export interface FailedResponse {
 }
 
 interface ParsedBody {
-  /** Best human-readable summary of the body. */
+  /**
+   * What a message may show: Acumatica's own error text when the body is Acumatica-shaped, otherwise a
+   * fixed description. Never a foreign body (a proxy page, an internal service met by a wrong URL).
+   */
   summary: string;
+  /** Text the classification rules read (seat limit, throttling, refused login); never shown. */
+  matchText: string;
   exceptionType: string | undefined;
   fieldErrors: FieldError[];
   /** OAuth error code (`invalid_grant`, …) when the body is an IdentityServer error. */
@@ -180,7 +185,7 @@ export function classifyResponse(res: FailedResponse, ctx: FailureContext): Acum
   const status = res.status;
   const parsed = parseErrorBody(res.body, status);
   const operation = ctx.operation ?? 'request';
-  const text = `${parsed.summary} ${parsed.exceptionType ?? ''}`;
+  const text = `${parsed.matchText} ${parsed.exceptionType ?? ''}`;
   const init = {
     status,
     fieldErrors: parsed.fieldErrors,
@@ -333,21 +338,28 @@ export function formatFieldErrors(errors: readonly FieldError[]): string {
   return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
 }
 
+/** What a message says about a body that is not Acumatica's: its size, never its content. */
+function foreignBody(body: string, status: number): string {
+  return `${STATUS_CODES[status] ?? 'error'}; the answer is not from Acumatica's REST API (${Buffer.byteLength(body)} bytes, content not shown)`;
+}
+
 function parseErrorBody(body: string, status: number): ParsedBody {
-  const empty: ParsedBody = { summary: '', exceptionType: undefined, fieldErrors: [], oauthError: undefined };
-  if (body.trim() === '') return { ...empty, summary: STATUS_CODES[status] ?? 'empty response body' };
+  const empty = { exceptionType: undefined, fieldErrors: [], oauthError: undefined };
+  const shown = (summary: string): ParsedBody => ({ ...empty, summary, matchText: summary });
+  if (body.trim() === '') return shown(STATUS_CODES[status] ?? 'empty response body');
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return { ...empty, summary: plainText(body) || (STATUS_CODES[status] ?? 'unreadable response body') };
+    // IIS and proxies answer in HTML: classified by its text (a seat limit page), never echoed.
+    return { ...empty, summary: foreignBody(body, status), matchText: plainText(body) };
   }
-  if (!isRecord(json)) return { ...empty, summary: truncate(body.trim()) };
+  if (!isRecord(json)) return shown(foreignBody(body, status));
 
   if (typeof json.error === 'string' && typeof json.message !== 'string' && !hasWrappedFields(json)) {
     // IdentityServer token endpoint: {"error":"invalid_grant","error_description":"…"}
     const description = typeof json.error_description === 'string' ? `: ${json.error_description}` : '';
-    return { ...empty, summary: `${json.error}${description}`, oauthError: json.error };
+    return { ...shown(truncate(`${json.error}${description}`)), oauthError: json.error };
   }
 
   const fieldErrors = extractFieldErrors(json);
@@ -355,7 +367,7 @@ function parseErrorBody(body: string, status: number): ParsedBody {
     // 422: the entity echoed back with `error` on fields, rows and the entity itself.
     const head = typeof json.error === 'string' ? json.error : 'Validation failed.';
     const tail = formatFieldErrors(fieldErrors);
-    return { ...empty, summary: tail === '' ? head : `${head} ${tail}`, fieldErrors };
+    return { ...shown(tail === '' ? head : `${head} ${tail}`), fieldErrors };
   }
 
   // HttpError: {message, exceptionMessage, exceptionType, innerException}
@@ -375,10 +387,10 @@ function parseErrorBody(body: string, status: number): ParsedBody {
     if (typeof node.exceptionType === 'string') exceptionType ??= node.exceptionType;
     node = node.innerException;
   }
+  if (messages.length === 0) return shown(foreignBody(body, status));
   // The generic wrapper text says nothing when a specific message exists.
   const specific = messages.filter((m) => m !== 'An error has occurred.');
-  const summary = (specific.length > 0 ? specific : messages).join(' ') || truncate(body.trim());
-  return { ...empty, summary, exceptionType };
+  return { ...shown(truncate((specific.length > 0 ? specific : messages).join(' '))), exceptionType };
 }
 
 function hasWrappedFields(obj: Record<string, unknown>): boolean {
@@ -404,9 +416,32 @@ function truncate(text: string, max = 500): string {
 
 /** Removes configured secrets from a message (defence in depth: a server might echo them). */
 function scrub(message: string, ctx: FailureContext): string {
-  let out = message;
-  for (const secret of ctx.secrets ?? []) {
-    if (secret.length >= 4) out = out.split(secret).join('***');
+  return maskSecrets(message, ctx.secrets ?? []);
+}
+
+/**
+ * Every form a secret takes in text that echoes a request: plain, URL-encoded (upper- and lower-case
+ * escapes), form-encoded (`+` for spaces) and JSON-escaped.
+ */
+export function secretForms(secret: string): string[] {
+  const uri = encodeURIComponent(secret);
+  const forms = new Set([
+    secret,
+    uri,
+    uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ]);
+  // Longest first, so a form that contains another is replaced whole.
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every form of every secret (of 4 characters or more) in `text` with `***`. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    for (const form of secretForms(secret)) out = out.split(form).join('***');
   }
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { Pool } from 'undici';
 import { classifyNetworkError, type FailureContext } from './errors';
+import { OutboundPolicyError, policyLookup, type OutboundPolicy } from '../runtime/outbound';
 
 export interface HttpRequest {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -26,8 +27,10 @@ export interface PoolOptions {
   connections?: number;
   /** Idle keep-alive time of a socket (default 30 s; undici lowers it to the server's hint). */
   keepAliveTimeoutMs?: number;
-  /** TCP/TLS connect timeout (default 30 s). */
+  /** TCP/TLS connect timeout (default 10 s). */
   connectTimeoutMs?: number;
+  /** Refuse to connect to addresses this policy forbids, checked on the resolved address of every connect. */
+  outbound?: OutboundPolicy;
 }
 
 /** Keep-alive HTTP to one Acumatica origin. */
@@ -39,8 +42,8 @@ export class HttpTransport {
       connections: options.connections ?? 8,
       pipelining: 1,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      connectTimeout: options.connectTimeoutMs ?? 30_000,
-      // Acumatica queues over-limit requests silently for up to 10 minutes: wait, do not fail.
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      ...(options.outbound ? { connect: { lookup: policyLookup(options.outbound) } } : {}),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -48,7 +51,8 @@ export class HttpTransport {
 
   /**
    * Sends one request and reads the whole body. Throws `AcumaticaRetryableError` on network
-   * failures and timeouts, or the signal's reason when aborted.
+   * failures and timeouts, `OutboundPolicyError` when the host resolved to a forbidden address, or the
+   * signal's reason when aborted.
    */
   async send(request: HttpRequest, ctx: FailureContext): Promise<HttpResponse> {
     try {
@@ -63,6 +67,8 @@ export class HttpTransport {
       return { status: res.statusCode, headers: res.headers, body };
     } catch (err) {
       if (request.signal?.aborted) throw request.signal.reason;
+      const refused = policyRefusal(err);
+      if (refused) throw refused;
       throw classifyNetworkError(err, ctx);
     }
   }
@@ -71,4 +77,14 @@ export class HttpTransport {
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/** The policy refusal behind a transport error, if that is what it is. */
+function policyRefusal(err: unknown): OutboundPolicyError | undefined {
+  let node: unknown = err;
+  for (let depth = 0; node instanceof Error && depth < 4; depth++) {
+    if (node instanceof OutboundPolicyError) return node;
+    node = node.cause;
+  }
+  return undefined;
 }

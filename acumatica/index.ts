@@ -28,6 +28,7 @@ export {
   NON_RETRYABLE_ACUMATICA_ERROR_TYPES,
   formatFieldErrors,
   isAcumaticaError,
+  maskSecrets,
   type AcumaticaErrorType,
   type FieldError,
   type RetryableReason,

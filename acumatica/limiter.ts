@@ -107,6 +107,15 @@ export class RequestLimiter {
     this.tat = Math.max(this.tat, this.clock.now() + ms + this.toleranceMs);
   }
 
+  /**
+   * How long a request asked for now would wait for its rate slot (0 when it may start at once): long
+   * after a back-off, which lets a caller give its worker slot back instead of sleeping in it.
+   */
+  expectedWaitMs(): number {
+    const now = this.clock.now();
+    return Math.max(0, Math.max(this.tat, now) - this.toleranceMs - now);
+  }
+
   /** Requests in flight and requests waiting for a permit. */
   stats(): { active: number; waiting: number } {
     return { active: this.active, waiting: this.waiters.length };

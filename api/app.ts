@@ -1,7 +1,7 @@
 /**
  * The HTTP API as a Fastify app that never listens (`api/server.ts` does): accounts and settings,
  * field-service records and "Export to Acumatica", sync runs read from Temporal, notifications, health and
- * metrics. The API never calls Acumatica: it validates, reads MongoDB and starts or queries workflows.
+ * metrics, and the console's prebuilt page at `/`. The API never calls Acumatica: it validates, reads MongoDB and starts or queries workflows.
  */
 import { randomUUID } from 'node:crypto';
 import fastify from 'fastify';
@@ -13,18 +13,25 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { RunLocks } from '../store/run-locks';
 import { parseMasterKey, SecretBox } from '../store';
 import { authenticate } from './auth';
 import type { ApiDeps, App, RouteContext } from './context';
 import { ApiError, handleError } from './errors';
 import { ApiMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
+import { apiKeyRoutes } from './routes/api-keys';
+import { consoleRoutes } from './routes/console';
+import { failedRecordRoutes } from './routes/failed-records';
 import { healthRoutes } from './routes/health';
+import { hookRoutes } from './routes/hooks';
+import { meRoutes } from './routes/me';
 import { notificationRoutes } from './routes/notifications';
 import { recordRoutes } from './routes/records';
 import { settingsRoutes } from './routes/settings';
+import { syncNowRoutes } from './routes/sync-now';
 import { syncRoutes } from './routes/syncs';
+import { jsonBodyParser } from './json-body';
+import { SyncNowService } from './services/sync-now';
 import { SyncService } from './services/syncs';
 import { validateRequest } from './validation';
 
@@ -50,17 +57,29 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is answered with 415 instead of being validated as a string.
   app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(parseJson));
 
   const metrics = new ApiMetrics();
+  const runLocks = deps.store.runLocks;
+  const syncs = new SyncService({
+    client: deps.temporal,
+    runLocks,
+    config: deps.config,
+    metrics,
+    logger: deps.logger,
+  });
   const ctx: RouteContext = {
     ...deps,
     box: new SecretBox([parseMasterKey(deps.config.MASTER_KEY)]),
     metrics,
-    syncs: new SyncService({
+    syncs,
+    syncNow: new SyncNowService({
       client: deps.temporal,
-      runLocks: new RunLocks(deps.db),
+      runLocks,
+      syncs,
       config: deps.config,
-      metrics,
       logger: deps.logger,
     }),
   };
@@ -101,9 +120,15 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
 
   await app.register(healthRoutes, { ctx });
   await app.register(accountRoutes, { ctx });
+  await app.register(apiKeyRoutes, { ctx });
   await app.register(settingsRoutes, { ctx });
   await app.register(recordRoutes, { ctx });
   await app.register(syncRoutes, { ctx });
+  await app.register(syncNowRoutes, { ctx });
+  await app.register(hookRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
+  await app.register(meRoutes);
+  await app.register(failedRecordRoutes, { ctx });
+  if (deps.consoleDir) await app.register(consoleRoutes, { dir: deps.consoleDir });
   return app;
 }

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Account } from '../store';
-import type { AccountRepository } from '../store/accounts';
+import type { AccountRepository } from '../store';
 import { ApiError, notFound } from './errors';
 
 /** Who may call a route: anyone, the admin only, or the admin and the account named by `:id`. */

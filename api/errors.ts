@@ -5,13 +5,14 @@
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SecretsRequiredError } from '../core/settings';
 import { ValidationError, type FieldIssue } from '../core/validation';
 import {
   ConcurrentUpdateError,
   ConflictError,
   PreconditionFailedError,
   UnsupportedOperationError,
-} from '../store/errors';
+} from '../store';
 
 /** An error the API answers as is: status, snake_case code, a message safe to show. */
 export class ApiError extends Error {
@@ -23,6 +24,17 @@ export class ApiError extends Error {
     readonly details?: unknown,
   ) {
     super(message);
+  }
+}
+
+/** 429: the caller must wait; the answer carries `Retry-After` in whole seconds. */
+export class TooManyRequestsError extends ApiError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, code, message, { retryAfterSeconds });
   }
 }
 
@@ -60,6 +72,7 @@ export const errorResponses = {
   409: errorBodySchema,
   413: errorBodySchema,
   415: errorBodySchema,
+  429: errorBodySchema,
   500: errorBodySchema,
 } as const;
 
@@ -95,6 +108,9 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
   });
   if (err instanceof ApiError)
     return { status: err.statusCode, body: body(err.code, err.message, err.details) };
+  if (err instanceof SecretsRequiredError) {
+    return { status: 400, body: body('secrets_required', err.message, { issues: err.issues }) };
+  }
   if (err instanceof ValidationError) {
     const e = invalidInput(err.issues.map((i) => ({ ...i, in: 'body' as const })));
     return { status: 400, body: body(e.code, e.message, e.details) };
@@ -140,6 +156,7 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
 /** Fastify error handler: logs server errors (without bodies), answers the contract. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = toErrorResponse(err, String(request.id));
+  if (err instanceof TooManyRequestsError) void reply.header('retry-after', String(err.retryAfterSeconds));
   if (status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ code: body.error.code, statusCode: status }, 'request rejected');
   return reply.status(status).send(body);

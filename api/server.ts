@@ -3,8 +3,9 @@
  * builds the app and listens on API_HOST:API_PORT. SIGINT/SIGTERM close the app first (in-flight requests
  * finish), then the MongoDB and Temporal connections.
  */
-import { loadConfig } from '../core/config';
-import { createLogger } from '../core/logger';
+import { resolve } from 'node:path';
+import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
 import { connectMongo, createStore, ensureIndexes } from '../store';
 import { buildApp } from './app';
 import { ScheduleService } from './services/schedules';
@@ -21,9 +22,9 @@ async function main(): Promise<void> {
     config,
     logger,
     store: createStore(mongo.db),
-    db: mongo.db,
     temporal,
     schedules: new ScheduleService(temporal),
+    consoleDir: resolve('dist', 'console'),
   });
 
   let closing = false;

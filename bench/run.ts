@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --quick] [-- --save]`: runs the performance scenarios against a private dev stack it
- * starts itself, prints one JSON line per scenario on stdout, then a summary line. Progress goes to stderr.
- * `--save` also writes every line to `bench/results/<date>.json`. Benchmarks measure; they assert nothing.
+ * `npm run bench [-- --quick] [-- --save] [-- --only <scenario>]`: runs the performance scenarios against a
+ * private dev stack it starts itself, prints one JSON line per scenario on stdout, then a summary line.
+ * Progress goes to stderr. `--save` also writes every line to `bench/results/<date>.json`; `--only` runs
+ * one group (push, pull, unthrottled, scale, notifications). Benchmarks measure; they assert nothing.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import {
   bulkPull,
   initialPush,
@@ -18,18 +20,32 @@ import {
   unthrottledOverhead,
   type ScenarioResult,
 } from './scenarios';
+import { notifications } from './notifications';
 import { startBenchStack } from './stack';
+
+const GROUPS = ['push', 'pull', 'unthrottled', 'scale', 'notifications'] as const;
+type Group = (typeof GROUPS)[number];
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--quick' && a !== '--save');
-  if (unknown.length > 0)
-    throw new Error(`unknown argument(s) ${unknown.join(' ')}; use --quick and/or --save`);
-  const profile = PROFILES[args.includes('--quick') ? 'quick' : 'full'];
+  // Unknown arguments are refused (strict), naming the argument.
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      save: { type: 'boolean', default: false },
+      only: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (values.only !== undefined && !GROUPS.includes(values.only as Group)) {
+    throw new Error(`--only must be one of ${GROUPS.join('|')}, not ${values.only}`);
+  }
+  const only = (values.only as Group | undefined) ?? null;
+  const want = (group: Group) => only === null || only === group;
+  const profile = PROFILES[values.quick ? 'quick' : 'full'];
   const dir = join(tmpdir(), `fsac-bench-${process.pid}`);
   const started = Date.now();
   const stack = await startBenchStack(dir, log);
@@ -47,17 +63,38 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    log(
-      `profile ${profile.name}: scenario 1, initial push of ${profile.pushRecords} records at ${profile.licence.requestsPerMinute}/min`,
-    );
-    const push = await initialPush(stack, profile);
-    emit(push.result);
-    log('scenario 3a, no-op re-run after the push');
-    emit(await noopRerun(stack, push.worker, push.accountId, PUSH_TYPES, 'push'));
-    await push.worker.stop();
-    // Each scenario starts from empty record collections, so its figures are its own.
-    await stack.store.accounts.delete(push.accountId);
+    if (want('push')) {
+      log(
+        `profile ${profile.name}: scenario 1, initial push of ${profile.pushRecords} records at ${profile.licence.requestsPerMinute}/min`,
+      );
+      const push = await initialPush(stack, profile);
+      emit(push.result);
+      log('scenario 3a, no-op re-run after the push');
+      emit(await noopRerun(stack, push.worker, push.accountId, PUSH_TYPES, 'push'));
+      await push.worker.stop();
+      // Each scenario starts from empty record collections, so its figures are its own.
+      await stack.store.accounts.delete(push.accountId);
+    }
+    if (want('pull')) await pullScenarios();
+    if (want('unthrottled')) {
+      log('scenario 4, unthrottled push against a plain undici loop');
+      emit(await unthrottledOverhead(stack, profile));
+    }
+    if (want('scale')) {
+      log(`scenario 5, scale at ${profile.scale.join(' and ')} records`);
+      emit(await scale(stack, profile));
+    }
+    if (want('notifications')) {
+      const n = profile.notifications;
+      log(`scenario 6, ${n.edits} ERP edits at ${n.perSecond}/s with push notifications, then by polling`);
+      emit(await notifications(stack, profile));
+    }
+  } finally {
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 
+  async function pullScenarios(): Promise<void> {
     log(`scenario 2, bulk pull of ${profile.pullRecords} records`);
     const pullWorker = await stack.startWorker({
       requestsPerMinute: UNLIMITED_RPM,
@@ -70,15 +107,6 @@ async function main(): Promise<void> {
     emit(await noopRerun(stack, pullWorker, pull.accountId, PULL_TYPES, 'pull'));
     await pullWorker.stop();
     await stack.store.accounts.delete(pull.accountId);
-
-    log('scenario 4, unthrottled push against a plain undici loop');
-    emit(await unthrottledOverhead(stack, profile));
-
-    log(`scenario 5, scale at ${profile.scale.join(' and ')} records`);
-    emit(await scale(stack, profile));
-  } finally {
-    await stack.close();
-    rmSync(dir, { recursive: true, force: true });
   }
   const goals = results.flatMap((r) => r.goals.map((g) => ({ ...g, scenario: r.scenario })));
   const summary = {
@@ -93,7 +121,7 @@ async function main(): Promise<void> {
     versions: env.versions,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
-  if (args.includes('--save')) {
+  if (values.save) {
     const out = join(__dirname, 'results');
     mkdirSync(out, { recursive: true });
     const file = join(

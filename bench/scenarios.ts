@@ -24,6 +24,8 @@ export interface Profile {
   scale: [number, number];
   /** Records per page: the shipped default of `SYNC_PAGE_SIZE`. */
   pageSize: number;
+  /** Scenario 6: ERP edits (one customer each) at a steady rate, over this many customers. */
+  notifications: { edits: number; perSecond: number; customers: number };
 }
 
 /**
@@ -38,6 +40,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     pullRecords: 20000,
     scale: [10000, 50000],
     pageSize: 500,
+    notifications: { edits: 300, perSecond: 5, customers: 2000 },
   },
   quick: {
     name: 'quick',
@@ -46,6 +49,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     pullRecords: 1000,
     scale: [300, 1000],
     pageSize: 500,
+    notifications: { edits: 60, perSecond: 4, customers: 200 },
   },
 };
 
@@ -74,7 +78,7 @@ export const PULL_TYPES: EntityType[] = [
 export const UNLIMITED_RPM = 1_000_000;
 const RECORD_COLLECTIONS = new Set(ENTITY_TYPES.map((t) => recordCollectionName(t)));
 
-const goal = (name: string, target: string, met: boolean): Goal => ({ name, target, met });
+export const goal = (name: string, target: string, met: boolean): Goal => ({ name, target, met });
 
 /** Acumatica records of `total`, spread like a real tenant's master data and service orders. */
 export function pullSeed(total: number, seed: number): SeedCounts {

@@ -9,7 +9,6 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { emulatorConnection, startEmulator, type RunningEmulator } from '../emulator';
 import {
   connectMongo,
@@ -20,10 +19,11 @@ import {
   type MongoConnection,
   type Store,
 } from '../store';
-import { DEV_MASTER_KEY } from '../core/config';
+import { DEV_MASTER_KEY } from '../runtime/config';
 import type { Account } from '../store/accounts';
 import { ensureTools, projectRoot } from '../scripts/tools';
 import { freePort, mongoUrl, startFerretDB, startTemporal, type ManagedProcess } from '../scripts/stack';
+import { loadWorkflowBundle } from '../worker/workflow-bundle';
 import type { MongoCounters, ParentMessage, WorkerMessage } from './ipc';
 
 export interface Environment {
@@ -134,11 +134,8 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
     const emulator = await startEmulator({ seed: 'none' });
     cleanups.push(() => emulator.close());
 
-    log('bundling the workflows');
-    const bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
+    log('loading the workflow bundle');
+    const { bundle } = await loadWorkflowBundle();
     const bundlePath = join(dir, 'workflow-bundle.js');
     writeFileSync(bundlePath, bundle.code);
 

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
-import { loadConfig } from '../core/config';
-import { createLogger } from '../core/logger';
+import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
 import { openWorkerProcess } from '../worker/compose';
 import type { MongoCounters, ParentMessage, WorkerMessage } from './ipc';
 

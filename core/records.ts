@@ -263,6 +263,16 @@ const workOrderFields = z.object({
   lines: z.array(lineSchema).max(500),
 });
 
+/**
+ * What a sales document's total is made of besides its lines: document discounts, markups and sales tax
+ * (estimates, sales orders and invoices carry the same; see docs/documents.md).
+ */
+const pricingFields = {
+  discounts: z.array(adjustmentSchema).max(20),
+  markups: z.array(adjustmentSchema).max(20),
+  salesTax: salesTaxSchema.optional(),
+};
+
 export const ESTIMATE_STATUSES = ['DRAFT', 'SENT', 'ACCEPTED', 'DECLINED'] as const;
 const estimateFields = z.object({
   number,
@@ -271,8 +281,10 @@ const estimateFields = z.object({
   description: optionalText(1000),
   status: z.enum(ESTIMATE_STATUSES),
   date: isoDate,
+  dueDate: isoDate.optional(),
   expirationDate: isoDate.optional(),
   lines: z.array(lineSchema).max(500),
+  ...pricingFields,
 });
 
 export const ORDER_STATUSES = ['OPEN', 'COMPLETED', 'CANCELED'] as const;
@@ -284,8 +296,10 @@ const salesOrderFields = z.object({
   customerPO: optionalText(40),
   status: z.enum(ORDER_STATUSES),
   date: isoDate,
+  dueDate: isoDate.optional(),
   requestedDate: isoDate.optional(),
   lines: z.array(lineSchema).max(500),
+  ...pricingFields,
 });
 
 const purchaseOrderFields = z.object({
@@ -310,9 +324,7 @@ const invoiceFields = z.object({
   dueDate: isoDate.optional(),
   terms: optionalText(10),
   lines: z.array(lineSchema).min(1).max(500),
-  discounts: z.array(adjustmentSchema).max(20),
-  markups: z.array(adjustmentSchema).max(20),
-  salesTax: salesTaxSchema.optional(),
+  ...pricingFields,
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -379,21 +391,27 @@ export const estimateCreateInput = estimateFields
     ...createCommon,
     status: z.enum(ESTIMATE_STATUSES).default('DRAFT'),
     lines: estimateFields.shape.lines.default([]),
+    discounts: pricingFields.discounts.default([]),
+    markups: pricingFields.markups.default([]),
   })
   .strict()
   .refine(notBefore('expirationDate', 'date'), {
     error: 'must not be before date',
     path: ['expirationDate'],
-  });
+  })
+  .refine(notBefore('dueDate', 'date'), { error: 'must not be before date', path: ['dueDate'] });
 
 export const salesOrderCreateInput = salesOrderFields
   .extend({
     ...createCommon,
     status: z.enum(ORDER_STATUSES).default('OPEN'),
     lines: salesOrderFields.shape.lines.default([]),
+    discounts: pricingFields.discounts.default([]),
+    markups: pricingFields.markups.default([]),
   })
   .strict()
-  .refine(notBefore('requestedDate', 'date'), { error: 'must not be before date', path: ['requestedDate'] });
+  .refine(notBefore('requestedDate', 'date'), { error: 'must not be before date', path: ['requestedDate'] })
+  .refine(notBefore('dueDate', 'date'), { error: 'must not be before date', path: ['dueDate'] });
 
 export const purchaseOrderCreateInput = purchaseOrderFields
   .extend({
@@ -408,8 +426,8 @@ export const invoiceCreateInput = invoiceFields
   .extend({
     ...createCommon,
     status: z.enum(INVOICE_STATUSES).default('OPEN'),
-    discounts: invoiceFields.shape.discounts.default([]),
-    markups: invoiceFields.shape.markups.default([]),
+    discounts: pricingFields.discounts.default([]),
+    markups: pricingFields.markups.default([]),
   })
   .strict()
   .refine(notBefore('dueDate', 'invoiceDate'), {
@@ -489,6 +507,14 @@ export interface SyncInfo {
   lastSyncedHash?: string;
   lastError?: SyncError;
   pushIntent?: PushIntent;
+  /** "Do Not Send": the record is never pushed (marked or full runs, "sync now") until this is cleared. */
+  doNotSend?: DoNotSend;
+}
+
+/** Why and since when a record is excluded from pushes. Pulls still update the record. */
+export interface DoNotSend {
+  at: Date;
+  reason?: string;
 }
 
 /** Fields every stored record has, whatever its type. */
@@ -708,12 +734,14 @@ export function isPushable(type: EntityType): boolean {
 
 export const EXTERNAL_ID_PENDING = 'Pending';
 export const EXTERNAL_ID_FAILED = 'Sync Failed';
+export const EXTERNAL_ID_DO_NOT_SEND = 'Do Not Send';
 
 /**
- * The "External ID" column: `Pending` while marked, `Sync Failed` after a failure, else the Acumatica
- * key (or null when the record never reached Acumatica).
+ * The "External ID" column: `Do Not Send` while excluded from pushes (whatever the state), `Pending` while
+ * marked, `Sync Failed` after a failure, else the Acumatica key (or null when it never reached Acumatica).
  */
-export function externalIdDisplay(sync: Pick<SyncInfo, 'state' | 'externalId'>): string | null {
+export function externalIdDisplay(sync: Pick<SyncInfo, 'state' | 'externalId' | 'doNotSend'>): string | null {
+  if (sync.doNotSend) return EXTERNAL_ID_DO_NOT_SEND;
   if (sync.state === 'pending') return EXTERNAL_ID_PENDING;
   if (sync.state === 'failed') return EXTERNAL_ID_FAILED;
   return sync.externalId ?? null;

@@ -5,6 +5,15 @@
  */
 import type { EntityType } from './entities';
 
+/** What a run lock holder's workflow is doing, as far as Temporal knows. */
+export type HolderStatus = 'running' | 'closed' | 'not-found';
+
+/**
+ * Asks whether a run lock holder still runs; injected into the store's run lock so the store knows
+ * MongoDB only (runtime/run-lock-holders.ts asks Temporal).
+ */
+export type HolderCheck = (workflowId: string) => Promise<HolderStatus>;
+
 export const RUN_TRIGGERS = ['schedule', 'manual', 'api', 'demo'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
@@ -44,6 +53,11 @@ export interface RunPlan {
   skipReason?: string;
   /** Worker-side knobs the workflows cannot read from the environment themselves. */
   runtime: RunRuntime;
+  /**
+   * The version of the account's connection when the run started (absent in runs planned before it was
+   * recorded): page activities fail with `AccountConfigError` once the connection was edited.
+   */
+  connectionVersion?: string;
 }
 
 export interface RunRuntime {
@@ -51,6 +65,11 @@ export interface RunRuntime {
   pageSize: number;
   /** History length at which an entity child continues as new. */
   continueAsNewAt: number;
+  /**
+   * How long one page may keep failing (all its retries) before the run gives up on an unreachable
+   * Acumatica. Absent in plans made before it existed: those keep the old 6 hours.
+   */
+  unreachableTimeoutSeconds?: number;
 }
 
 export interface RecordFailure {
@@ -60,22 +79,60 @@ export interface RecordFailure {
   message: string;
 }
 
+/**
+ * What happened to the records of a run. Every record Acumatica returned to a pull is exactly one of
+ * pulled, unchanged, skipped (a setting leaves it out; see `SkipReason`) or failed.
+ */
 export interface EntityCounts {
   pushed: number;
   pulled: number;
   unchanged: number;
+  /** Pulled records the account's settings leave out; absent in runs recorded before it existed. */
+  skipped?: number;
   failed: number;
 }
 
-export const emptyCounts = (): EntityCounts => ({ pushed: 0, pulled: 0, unchanged: 0, failed: 0 });
+/** Why a pulled record is skipped rather than written. */
+export type SkipReason = 'sub-customers-off' | 'customer-not-synced';
+
+/** Skipped records by reason. */
+export type SkipCounts = Partial<Record<SkipReason, number>>;
+
+/** Counts of records pushed or failed by the cascade (dependencies pushed first), by their own type. */
+export type CascadeCounts = Partial<Record<EntityType, EntityCounts>>;
+
+export const emptyCounts = (): EntityCounts => ({
+  pushed: 0,
+  pulled: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+});
 
 export function addCounts(a: EntityCounts, b: Partial<EntityCounts>): EntityCounts {
   return {
     pushed: a.pushed + (b.pushed ?? 0),
     pulled: a.pulled + (b.pulled ?? 0),
     unchanged: a.unchanged + (b.unchanged ?? 0),
+    skipped: (a.skipped ?? 0) + (b.skipped ?? 0),
     failed: a.failed + (b.failed ?? 0),
   };
+}
+
+/** Adds skip counts by reason. */
+export function addSkips(a: SkipCounts, b: SkipCounts | undefined): SkipCounts {
+  const out: SkipCounts = { ...a };
+  for (const [reason, n] of Object.entries(b ?? {}) as [SkipReason, number][])
+    out[reason] = (out[reason] ?? 0) + n;
+  return out;
+}
+
+/** Adds cascade counts entity type by entity type. */
+export function addCascade(a: CascadeCounts, b: CascadeCounts | undefined): CascadeCounts {
+  const out: CascadeCounts = { ...a };
+  for (const [entity, counts] of Object.entries(b ?? {}) as [EntityType, EntityCounts][])
+    out[entity] = addCounts(out[entity] ?? emptyCounts(), counts);
+  return out;
 }
 
 /** The most failures a run keeps by name; the counts stay exact beyond it. */
@@ -90,8 +147,10 @@ export interface PageResult {
   /** Customers pulled or pushed without a valid latitude/longitude (ids, capped). */
   missingGeo?: string[];
   missingGeoCount?: number;
-  /** Latest Acumatica modified time seen on a pulled page (ISO), for the watermark. */
-  maxModifiedAt?: string | null;
+  /** Skipped pulled records by reason (their sum is `counts.skipped`). */
+  skippedBy?: SkipCounts;
+  /** Dependencies of other types this page pushed, or failed to push, by the cascade. */
+  cascade?: CascadeCounts;
 }
 
 export type EntityStatus = 'waiting' | 'running' | 'done' | 'failed';
@@ -102,6 +161,8 @@ export interface EntityProgress {
   counts: EntityCounts;
   pages: number;
   error?: string;
+  /** While a page is being retried: its last failure (added by the API from Temporal's pending activity). */
+  lastFailure?: { message: string; type?: string; attempt: number };
 }
 
 export interface EntityResult {
@@ -117,7 +178,16 @@ export interface EntityResult {
   /** The failure `type` that ended this entity type, e.g. AcumaticaAuth. */
   errorType?: string;
   pages: number;
+  skippedBy?: SkipCounts;
+  /** Dependencies of other types this entity type's pages pushed or failed (counted under their own type). */
+  cascade?: CascadeCounts;
 }
+
+/** One entity type in a run summary: its own pages' counts plus what other types' cascades did to it. */
+export type EntitySummary = Omit<EntityResult, 'failures' | 'missingGeo' | 'cascade'> & {
+  /** Of `counts`, the records pushed or failed inside other entity types' pages (their dependencies). */
+  cascaded?: EntityCounts;
+};
 
 export interface RunSummary {
   accountId: string;
@@ -128,8 +198,13 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** Every record counted once, under its own entity type, cascaded dependencies included. */
   totals: EntityCounts;
-  entities: Partial<Record<EntityType, Omit<EntityResult, 'failures' | 'missingGeo'>>>;
+  /** Skipped pulled records by reason. */
+  skippedBy?: SkipCounts;
+  /** Entity types that failed outright (their error is in `entities`). */
+  failedEntityTypes?: EntityType[];
+  entities: Partial<Record<EntityType, EntitySummary>>;
   failures: RecordFailure[];
   customersMissingGeo: { count: number; ids: string[] };
   message?: string;
@@ -141,7 +216,10 @@ export function runOutcome(results: EntityResult[], cancelled: boolean): RunOutc
   if (results.length === 0) return 'succeeded';
   const failedEntities = results.filter((r) => r.status === 'failed').length;
   if (failedEntities === results.length) return 'failed';
-  const failedRecords = results.reduce((n, r) => n + r.counts.failed, 0);
+  const failedRecords = results.reduce(
+    (n, r) => n + r.counts.failed + Object.values(r.cascade ?? {}).reduce((m, c) => m + c.failed, 0),
+    0,
+  );
   return failedEntities > 0 || failedRecords > 0 ? 'partial' : 'succeeded';
 }
 
@@ -153,13 +231,30 @@ export function buildSummary(
   cancelled: boolean,
   message?: string,
 ): RunSummary {
-  const totals = results.reduce((acc, r) => addCounts(acc, r.counts), emptyCounts());
+  const cascade = results.reduce<CascadeCounts>((acc, r) => addCascade(acc, r.cascade), {});
+  const totals = [...results.map((r) => r.counts), ...Object.values(cascade)].reduce(
+    (acc, c) => addCounts(acc, c),
+    emptyCounts(),
+  );
   const failures = results.flatMap((r) => r.failures).slice(0, MAX_LISTED_FAILURES);
   const entities: RunSummary['entities'] = {};
   for (const r of results) {
-    const { failures: _f, missingGeo: _m, ...rest } = r;
+    const { failures: _f, missingGeo: _m, cascade: _c, ...rest } = r;
     entities[r.entity] = rest;
   }
+  for (const [entity, counts] of Object.entries(cascade) as [EntityType, EntityCounts][]) {
+    // A dependency type the run did not sync itself still shows what the cascade did to it.
+    const own = entities[entity] ?? {
+      entity,
+      status: 'done',
+      counts: emptyCounts(),
+      missingGeoCount: 0,
+      pages: 0,
+    };
+    entities[entity] = { ...own, counts: addCounts(own.counts, counts), cascaded: counts };
+  }
+  const skippedBy = results.reduce<SkipCounts>((acc, r) => addSkips(acc, r.skippedBy), {});
+  const failedEntityTypes = results.filter((r) => r.status === 'failed').map((r) => r.entity);
   const geo = results.find((r) => r.entity === 'customers');
   return {
     accountId: plan.accountId,
@@ -171,11 +266,33 @@ export function buildSummary(
     finishedAt,
     durationMs: Date.parse(finishedAt) - Date.parse(plan.startedAt),
     totals,
+    ...(Object.keys(skippedBy).length > 0 ? { skippedBy } : {}),
+    ...(failedEntityTypes.length > 0 ? { failedEntityTypes } : {}),
     entities,
     failures,
     customersMissingGeo: { count: geo?.missingGeoCount ?? 0, ids: geo?.missingGeo ?? [] },
     ...(message ? { message } : {}),
   };
+}
+
+/**
+ * The counts of a run in words, e.g. "12 pushed, 30 pulled, 4 skipped, 1 failed, 2 entity types failed":
+ * zero skips are left out, failed records and failed entity types always said when there are any.
+ */
+export function describeCounts(summary: RunSummary, options: { unchanged?: boolean } = {}): string {
+  const t = summary.totals;
+  const parts = [`${t.pushed} pushed`, `${t.pulled} pulled`];
+  if (options.unchanged) parts.push(`${t.unchanged} unchanged`);
+  if (t.skipped) parts.push(`${t.skipped} skipped`);
+  parts.push(`${t.failed} failed`);
+  const types = summary.failedEntityTypes?.length ?? 0;
+  if (types > 0) parts.push(`${types} entity type${types === 1 ? '' : 's'} failed`);
+  return parts.join(', ');
+}
+
+/** How many things of a run failed: records (cascaded ones included) and entity types that failed outright. */
+export function failedCount(summary: RunSummary): number {
+  return summary.totals.failed + (summary.failedEntityTypes?.length ?? 0);
 }
 
 /** Failure `type` strings activities throw; retry policies and workflows key on these, never on classes. */
@@ -194,6 +311,12 @@ export const FAILURE_TYPES = {
   seatLimit: 'AcumaticaSeatLimit',
   /** Network, 5xx, conflicts: retried with backoff. */
   retryable: 'AcumaticaRetryable',
+  /** A bug in our code (TypeError, ReferenceError): the entity type fails with it, never a record note. */
+  internal: 'InternalError',
+  /** A page kept failing for SYNC_UNREACHABLE_TIMEOUT_SECONDS: Acumatica is unreachable, the run stops. */
+  unreachable: 'AcumaticaUnreachable',
+  /** The account already holds its share of the worker's Acumatica slots: retried in a few seconds. */
+  accountBusy: 'AccountBusy',
 } as const;
 
 export const NON_RETRYABLE_FAILURE_TYPES = [

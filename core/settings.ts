@@ -8,6 +8,9 @@ import { DEFAULT_REST_VERSION, ENTITY_TYPES, SUPPORTED_REST_VERSIONS, type Entit
 import { CUSTOMER_TYPES } from './records';
 import { parseOrThrow, ValidationError, type FieldIssue } from './validation';
 
+/** An account's display name: the API and the store validate it with the same rule. */
+export const accountNameSchema = z.string().trim().min(1).max(200);
+
 /** Schedules may not run more often than this: Acumatica licences are shared with people. */
 export const MIN_EXECUTION_DELAY_MINUTES = 15;
 
@@ -166,10 +169,37 @@ export interface ResolvedConnection {
 }
 
 /**
+ * Thrown when a connection change would send stored secrets somewhere they were not entered for: the
+ * change must carry them again. `issues` names each secret to send.
+ */
+export class SecretsRequiredError extends ValidationError {}
+
+/**
+ * Where a connection's secrets go and what they sign in to: scheme, host, port and path of the URL, the
+ * tenant, the auth mode and the OAuth client. A stored secret is bound to this; changing any part of it
+ * needs the secrets again.
+ */
+export function destinationOf(connection: AcumaticaConnection): string {
+  const url = new URL(connection.url);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return JSON.stringify([
+    url.protocol,
+    url.hostname.toLowerCase(),
+    port,
+    url.pathname.replace(/\/+$/, ''),
+    connection.tenant.toLowerCase(),
+    connection.authMode,
+    connection.clientId?.toLowerCase() ?? null,
+  ]);
+}
+
+/**
  * Validates a new connection (`current` undefined) or applies a patch to the stored one, then checks the
  * rules that span fields: OAuth needs a client id and secret, the client id's tenant must be the tenant,
- * and a password is always needed.
+ * and a password is always needed. A patch that changes the destination ({@link destinationOf}) must
+ * carry every secret the connection keeps (`clientSecret: null` drops it instead).
  * @throws ValidationError naming every bad field
+ * @throws SecretsRequiredError when the destination changes without the secrets
  */
 export function resolveConnection(
   current: { connection: AcumaticaConnection; secrets: SecretPresence } | undefined,
@@ -221,5 +251,15 @@ export function resolveConnection(
     }
   }
   if (issues.length > 0) throw new ValidationError(issues);
+  if (current && destinationOf(current.connection) !== destinationOf(connection)) {
+    const missing: FieldIssue[] = [];
+    const again = (field: string) => ({
+      field,
+      message: `${field} must be sent again: the connection's destination changed`,
+    });
+    if (secrets.restPassword === undefined) missing.push(again('restPassword'));
+    if (secrets.clientSecret === undefined && presence.clientSecret) missing.push(again('clientSecret'));
+    if (missing.length > 0) throw new SecretsRequiredError(missing);
+  }
   return { connection, secrets };
 }

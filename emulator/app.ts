@@ -10,6 +10,13 @@ import { EntityEngine, type EngineResult, type QueryOptions } from './engine';
 import { httpError, UNAUTHORIZED } from './errors';
 import { parseRequestJson } from './json';
 import { FaultInjector, type FaultConfig } from './faults';
+import {
+  PushNotifier,
+  type PushDestination,
+  type PushFaults,
+  type PushPayload,
+  type PushStats,
+} from './push-notifications';
 import { DEFAULT_VERSIONS } from './schema';
 import { seedStore, type SeedOption } from './seed';
 import { RecordStore, type StoredRecord } from './store';
@@ -67,6 +74,19 @@ export interface EmulatorAdmin {
   expireTokens(): number;
   sessions(): ReturnType<AuthState['list']>;
   clearSessions(): void;
+  /** Push notifications (SM302000) with webhook destinations. */
+  pushNotifications: {
+    register(dest: PushDestination): void;
+    list(): ReturnType<PushNotifier['list']>;
+    clear(): void;
+    setFaults(faults: PushFaults): void;
+    stats(): PushStats;
+    /** Notifications that failed all 5 attempts. */
+    failed(): PushPayload[];
+    resetStats(): void;
+    /** Resolves when every delivery started so far has finished. */
+    idle(): Promise<void>;
+  };
 }
 
 export const DEFAULT_USERS: User[] = [{ name: 'admin', password: 'admin', tenant: 'Company' }];
@@ -141,6 +161,16 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
 
   if (opts.seed && opts.seed !== 'none' && store.all('Customer').length === 0)
     seedStore(store, opts.seed, now());
+  const notifier = new PushNotifier({
+    now,
+    companyId: (opts.users ?? DEFAULT_USERS)[0]?.tenant ?? 'Company',
+    defaultColumns: (entity) => {
+      const b = behaviourOf(entity);
+      return b ? [...b.keys, ...b.modifiedFields] : undefined;
+    },
+    records: (entity) => store.all(entity),
+  });
+  store.onWrite = (entity, id, after) => notifier.changed(entity, id, after);
 
   const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true });
 
@@ -354,6 +384,9 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
       auth.clearSessions();
       counters.clear();
       faults.set({});
+      notifier.clear();
+      notifier.setFaults({});
+      notifier.resetStats();
     },
     records: (entity) => store.all(entity),
     getRecord: (entity, id) => store.get(entity, id),
@@ -378,7 +411,7 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
         }
       };
       apply(rec, entity, values);
-      b.derive?.(rec);
+      b.derive?.(rec, { store, now });
       const t = now().toISOString();
       for (const f of b.modifiedFields) rec.values[f] = t;
       store.save(rec);
@@ -402,6 +435,19 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
     expireTokens: () => auth.expireTokens(),
     sessions: () => auth.list(),
     clearSessions: () => auth.clearSessions(),
+    pushNotifications: {
+      register: (dest) => {
+        if (!behaviourOf(dest.entity)) throw new AdminError(404, `Unknown entity ${dest.entity}`);
+        notifier.register(dest);
+      },
+      list: () => notifier.list(),
+      clear: () => notifier.clear(),
+      setFaults: (f) => notifier.setFaults(f),
+      stats: () => ({ ...notifier.stats }),
+      failed: () => notifier.failed(),
+      resetStats: () => notifier.resetStats(),
+      idle: () => notifier.idle(),
+    },
   };
   app.decorate('emulatorAdmin', admin);
 
@@ -453,6 +499,29 @@ export async function buildEmulator(opts: EmulatorOptions = {}): Promise<Fastify
     return reply.code(204).send();
   });
   app.post('/_emulator/expire-tokens', async () => ({ expired: admin.expireTokens() }));
+  app.get('/_emulator/push-notifications', async () => ({
+    destinations: admin.pushNotifications.list(),
+    faults: notifier.getFaults(),
+    stats: admin.pushNotifications.stats(),
+    failed: admin.pushNotifications.failed(),
+  }));
+  app.post('/_emulator/push-notifications', async (req, reply) => {
+    const b = (req.body ?? {}) as Partial<PushDestination>;
+    if (typeof b.entity !== 'string' || typeof b.url !== 'string' || !/^https?:\/\//.test(b.url))
+      throw new AdminError(400, 'entity and an http(s) url are required');
+    if (b.header && (typeof b.header.name !== 'string' || typeof b.header.value !== 'string'))
+      throw new AdminError(400, 'header must be { name, value }');
+    admin.pushNotifications.register(b as PushDestination);
+    return reply.code(201).send({ destinations: admin.pushNotifications.list() });
+  });
+  app.delete('/_emulator/push-notifications', async (_req, reply) => {
+    admin.pushNotifications.clear();
+    return reply.code(204).send();
+  });
+  app.put('/_emulator/push-notifications/faults', async (req) => {
+    admin.pushNotifications.setFaults((req.body ?? {}) as PushFaults);
+    return notifier.getFaults();
+  });
 
   return app;
 }

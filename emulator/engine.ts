@@ -39,6 +39,8 @@ export interface QueryOptions {
   $filter?: string;
   $top?: string;
   $skip?: string;
+  /** Custom fields to return, `View.Field,…` (only those in the entity's `customFields`). */
+  $custom?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ interface Job {
 interface Shape {
   select?: Set<string>;
   expand: Set<string>;
+  custom: Set<string>;
 }
 
 const ucase = (v: Plain | undefined): string => String(v ?? '').toUpperCase();
@@ -231,7 +234,7 @@ export class EntityEngine {
           render(r, dvt, `${path}/${i}/`, i + 1, dview, false),
         );
       }
-      out.custom = {};
+      out.custom = top ? this.customOut(b, node, shape.custom) : {};
       const files = `${site}/files/${b.graph}/${view}/${node.id}/{filename}`;
       out._links = top
         ? { self: `${site}/${b.name}/${node.id}`, 'files:put': files }
@@ -320,10 +323,17 @@ export class EntityEngine {
       );
       return {
         status: 422,
-        body: this.serialize(b, draft, version, { expand: nestedPaths(body, vt, version) }, 1, errors),
+        body: this.serialize(
+          b,
+          draft,
+          version,
+          { expand: nestedPaths(body, vt, version), custom: new Set() },
+          1,
+          errors,
+        ),
       };
     }
-    b.derive?.(draft);
+    b.derive?.(draft, { store: this.store, now: this.cfg.now });
     const shape = parseShape(q);
     if (existing && JSON.stringify(existing) === JSON.stringify(draft)) {
       // Values equal to the stored ones change nothing, so the modified time stays.
@@ -343,6 +353,44 @@ export class EntityEngine {
     this.store.save(draft);
     if (insert && entity === 'Customer') this.createDefaultLocation(draft, now);
     return { status: 200, body: this.serialize(b, draft, version, shape, 1), committed: true };
+  }
+
+  /** Stores the custom fields of a body the entity keeps (`customFields`); others are ignored. */
+  private applyCustom(
+    b: EntityBehaviour,
+    node: RecordNode,
+    custom: Record<string, unknown>,
+    issues: Issue[],
+  ): void {
+    for (const [view, fields] of Object.entries(custom)) {
+      if (!isObject(fields)) continue;
+      for (const [field, raw] of Object.entries(fields)) {
+        const type = b.customFields?.[view]?.[field];
+        const u = unwrap(raw);
+        if (!type || !u.present) continue;
+        try {
+          node.values[`${view}.${field}`] = toPlain(type, u.value, this.cfg.utcOffset);
+        } catch (err) {
+          if (!(err instanceof ValueConversionError)) throw err;
+          issues.push({ path: ['custom', view, field], message: err.message });
+        }
+      }
+    }
+  }
+
+  /** The `custom` object of a response: the requested custom fields the entity keeps, `{}` otherwise. */
+  private customOut(b: EntityBehaviour, node: RecordNode, requested: Set<string>): Record<string, unknown> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const name of requested) {
+      const [view, field] = name.split('.');
+      const type = view && field ? b.customFields?.[view]?.[field] : undefined;
+      if (!type) continue;
+      (out[view!] ??= {})[field!] = {
+        type: `Custom${type}Field`,
+        ...wrap(type, node.values[name], this.cfg.utcOffset),
+      };
+    }
+    return out;
   }
 
   /** A new customer comes with its default location `MAIN` (as the customer screen creates it). */
@@ -380,6 +428,10 @@ export class EntityEngine {
     top: boolean,
   ): void {
     for (const [k, v] of Object.entries(body)) {
+      if (top && k === 'custom' && isObject(v)) {
+        this.applyCustom(b, node, v, issues);
+        continue;
+      }
       if (k === 'note') {
         const n = unwrap(v);
         if (n.present) node.note = n.value === null ? '' : String(n.value);
@@ -439,7 +491,15 @@ export class EntityEngine {
         for (const row of v) {
           if (!isObject(row)) continue;
           const rowId = typeof row.id === 'string' ? row.id.toLowerCase() : undefined;
-          const idx = rowId ? rows.findIndex((r) => r.id === rowId) : -1;
+          const match = rules?.matchBy ? unwrap(row[rules.matchBy]) : undefined;
+          const idx = rowId
+            ? rows.findIndex((r) => r.id === rowId)
+            : match?.present
+              ? rows.findIndex(
+                  (r) =>
+                    String(r.values[rules!.matchBy!]).toUpperCase() === String(match.value).toUpperCase(),
+                )
+              : -1;
           if (row.delete === true) {
             if (idx >= 0) rows.splice(idx, 1);
             continue;
@@ -584,7 +644,10 @@ export class EntityEngine {
     this.validate(b, rec, false, issues);
     if (issues.length > 0) {
       const errors = new Map(issues.map((i) => [i.path.join('/'), i.message]));
-      return { status: 422, body: this.serialize(b, rec, version, { expand: new Set() }, 1, errors) };
+      return {
+        status: 422,
+        body: this.serialize(b, rec, version, { expand: new Set(), custom: new Set() }, 1, errors),
+      };
     }
     const f = rec.values;
     const asOf = typeof f.EffectiveAsOf === 'string' ? Date.parse(f.EffectiveAsOf) : undefined;
@@ -686,7 +749,7 @@ export class EntityEngine {
     const draft = cloneRecord(rec);
     const err = b.actions[action]!.run(draft, { store: this.store, now: this.cfg.now });
     if (err) return err;
-    b.derive?.(draft);
+    b.derive?.(draft, { store: this.store, now: this.cfg.now });
     const now = this.cfg.now().toISOString();
     for (const f of b.modifiedFields) draft.values[f] = now;
     this.store.save(draft);
@@ -708,7 +771,7 @@ function splitList(s: string | undefined): string[] {
 /** `$select`/`$expand` as path sets (`MainContact/Address`). */
 export function parseShape(q: QueryOptions): Shape {
   const select = q.$select !== undefined ? new Set(splitList(q.$select)) : undefined;
-  return { select, expand: new Set(splitList(q.$expand)) };
+  return { select, expand: new Set(splitList(q.$expand)), custom: new Set(splitList(q.$custom)) };
 }
 
 /** Field names selected directly under `prefix`, or undefined for "all fields". */

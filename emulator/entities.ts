@@ -2,7 +2,9 @@
  * Business behaviour of each emulated entity: keys, numbering, required fields, references, drop-down labels,
  * derived fields (totals, status) and modified-time fields. Field names come from the curated table in `schema.ts`.
  */
+import type { WrapperType } from './schema';
 import type { RecordNode, RecordStore, StoredRecord } from './store';
+import { applyTaxes } from './taxes';
 import type { Plain } from './values';
 
 /** One validation problem; `path` addresses a field: `['CustomerID']`, `['MainContact','Email']`, `['Details',0,'InventoryID']`. */
@@ -22,6 +24,8 @@ interface Reference {
 interface DetailRules {
   /** Field auto-filled with 1, 2, 3… on insert. */
   lineNumber?: string;
+  /** A row sent without an `id` updates the current row with the same value of this field (e.g. `TaxID`). */
+  matchBy?: string;
   references?: Reference[];
   required?: { field: string; label: string }[];
   dropdowns?: Record<string, readonly string[]>;
@@ -64,10 +68,15 @@ export interface EntityBehaviour {
   details: Record<string, DetailRules>;
   defaults: Record<string, Plain | ((ctx: BehaviourContext) => Plain)>;
   /** Recomputes totals/status after a write. */
-  derive?(rec: RecordNode): void;
+  derive?(rec: RecordNode, ctx: BehaviourContext): void;
   actions: Record<string, ActionDef>;
   /** Inquiry entities are "PUT to run" and store nothing. */
   inquiry?: boolean;
+  /**
+   * Custom fields (`custom` in a body, `$custom` in a query) the emulator keeps, by screen view and field:
+   * only the few Acumatica's own requests use. Stored as values named `View.Field` outside the schema.
+   */
+  customFields?: Record<string, Record<string, WrapperType>>;
 }
 
 const CUSTOMER_REF: Reference = { field: 'Customer', entities: ['Customer'], label: 'Customer' };
@@ -92,6 +101,11 @@ const HOLD_STATUS =
   };
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
+/** A document's tax rows: one per tax, the tax must exist (see `taxes.ts` for the amounts). */
+const TAX_DETAILS: DetailRules = {
+  matchBy: 'TaxID',
+  references: [{ field: 'TaxID', entities: ['Tax'], label: 'Tax ID' }],
+};
 const num = (v: Plain | undefined): number => (typeof v === 'number' ? v : 0);
 
 /** Fills line amounts and returns the sum of `amountField` over the rows. */
@@ -464,7 +478,7 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
     ],
     references: [{ field: 'CustomerID', entities: ['Customer'], label: 'Customer' }],
     dropdowns: { OrderType: ORDER_TYPES },
-    details: { Details: { lineNumber: 'LineNbr', references: [ITEM_REF] } },
+    details: { Details: { lineNumber: 'LineNbr', references: [ITEM_REF] }, TaxDetails: TAX_DETAILS },
     defaults: {
       OrderType: 'SO',
       Hold: false,
@@ -473,19 +487,32 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
       Date: todayMidnight,
       LocationID: 'MAIN',
     },
-    derive(rec) {
+    derive(rec, ctx) {
       HOLD_STATUS('Completed', 'Open')(rec);
-      rec.values.OrderTotal = lineTotals(
-        rec.details.Details,
-        'OrderQty',
-        'UnitPrice',
-        'ExtendedPrice',
-        'Amount',
-      );
+      // A line's discount percentage gives its discount amount unless the amount was set.
+      for (const r of rec.details.Details ?? []) {
+        const v = r.values;
+        if (num(v.DiscountAmount) === 0 && num(v.DiscountPercent) > 0)
+          v.DiscountAmount = round2((num(v.OrderQty) * num(v.UnitPrice) * num(v.DiscountPercent)) / 100);
+      }
+      const lines = lineTotals(rec.details.Details, 'OrderQty', 'UnitPrice', 'ExtendedPrice', 'Amount');
+      rec.values.TaxTotal = applyTaxes(rec, ctx, lines);
+      rec.values.OrderTotal = round2(lines + rec.values.TaxTotal);
       rec.values.OrderedQty = (rec.details.Details ?? []).reduce((s, r) => s + num(r.values.OrderQty), 0);
-      rec.values.TaxTotal ??= 0;
     },
     actions: {
+      AutoRecalculateDiscounts: {
+        long: false,
+        run(rec) {
+          // No discount codes are configured, so the automatic discounts are none: only manual ones stay.
+          for (const r of rec.details.Details ?? [])
+            if (r.values.ManualDiscount !== true) {
+              r.values.DiscountAmount = 0;
+              r.values.DiscountPercent = 0;
+            }
+          return undefined;
+        },
+      },
       CancelSalesOrder: {
         long: false,
         run(rec) {
@@ -521,7 +548,7 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
     required: [{ field: 'VendorID', label: 'Vendor' }],
     references: [{ field: 'VendorID', entities: ['Vendor'], label: 'Vendor' }],
     dropdowns: { Type: ['Normal', 'Drop-Ship', 'Blanket', 'Standard', 'Project Drop-Ship'] },
-    details: { Details: { lineNumber: 'LineNbr', references: [ITEM_REF] } },
+    details: { Details: { lineNumber: 'LineNbr', references: [ITEM_REF] }, TaxDetails: TAX_DETAILS },
     defaults: {
       Type: 'Normal',
       Hold: true,
@@ -530,10 +557,10 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
       Date: todayMidnight,
       Location: 'MAIN',
     },
-    derive(rec) {
+    derive(rec, ctx) {
       HOLD_STATUS('Closed', 'Open')(rec);
       rec.values.LineTotal = lineTotals(rec.details.Details, 'OrderQty', 'UnitCost', 'ExtendedCost');
-      rec.values.TaxTotal ??= 0;
+      rec.values.TaxTotal = applyTaxes(rec, ctx, rec.values.LineTotal);
       rec.values.OrderTotal = round2(num(rec.values.LineTotal) + num(rec.values.TaxTotal));
     },
   },
@@ -553,7 +580,7 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
     required: [{ field: 'Customer', label: 'Customer' }],
     references: [CUSTOMER_REF],
     dropdowns: { Type: ['Invoice', 'Debit Memo', 'Credit Memo', 'Overdue Charge', 'Credit WO'] },
-    details: { Details: { lineNumber: 'LineNbr', references: [ITEM_REF] } },
+    details: { Details: { lineNumber: 'LineNbr', references: [ITEM_REF] }, TaxDetails: TAX_DETAILS },
     defaults: {
       Type: 'Invoice',
       Hold: false,
@@ -562,17 +589,66 @@ export const BEHAVIOURS: Readonly<Record<string, EntityBehaviour>> = {
       Terms: '30D',
       LocationID: 'MAIN',
     },
-    derive(rec) {
+    derive(rec, ctx) {
       const v = rec.values;
       if (v.Status !== 'Open' && v.Status !== 'Closed') v.Status = v.Hold === true ? 'On Hold' : 'Balanced';
       v.DueDate ??= v.Date ?? null;
-      v.TaxTotal ??= 0;
-      v.Amount = round2(
-        lineTotals(rec.details.Details, 'Qty', 'UnitPrice', 'ExtendedPrice', 'Amount') + num(v.TaxTotal),
-      );
+      const lines = lineTotals(rec.details.Details, 'Qty', 'UnitPrice', 'ExtendedPrice', 'Amount');
+      v.TaxTotal = applyTaxes(rec, ctx, lines);
+      v.Amount = round2(lines + v.TaxTotal);
       if (v.Status !== 'Open' && v.Status !== 'Closed') v.Balance = v.Amount;
     },
     actions: { ReleaseInvoice: invoiceRelease },
+    // The document's tax zone (ARInvoice.TaxZoneID), which the Default endpoint does not expose as a field.
+    customFields: { CurrentDocument: { TaxZoneID: 'String', DontPrint: 'Boolean' } },
+  },
+  Tax: {
+    ...base,
+    name: 'Tax',
+    label: 'Taxes',
+    dac: 'Tax',
+    graph: 'PX.Objects.TX.SalesTaxMaint',
+    view: 'Tax',
+    detailViews: { TaxSchedule: 'TaxRevisions' },
+    keys: ['TaxID'],
+    upperKeys: true,
+    modifiedFields: ['LastModifiedDateTime'],
+    dropdowns: { TaxType: ['Sales', 'Use', 'VAT', 'Withholding', 'Per Unit/Specific'] },
+    defaults: { TaxType: 'Sales' },
+  },
+  TaxCategory: {
+    ...base,
+    name: 'TaxCategory',
+    label: 'Tax Categories',
+    dac: 'TaxCategory',
+    graph: 'PX.Objects.TX.TaxCategoryMaint',
+    view: 'TxCategory',
+    detailViews: { Details: 'Details' },
+    keys: ['TaxCategoryID'],
+    upperKeys: true,
+    modifiedFields: ['LastModifiedDateTime'],
+    details: {
+      Details: { matchBy: 'TaxID', references: [{ field: 'TaxID', entities: ['Tax'], label: 'Tax ID' }] },
+    },
+    defaults: { Active: true, ExcludeListedTaxes: false },
+  },
+  TaxZone: {
+    ...base,
+    name: 'TaxZone',
+    label: 'Tax Zones',
+    dac: 'TaxZone',
+    graph: 'PX.Objects.TX.TaxZoneMaint',
+    view: 'TxZone',
+    detailViews: { ApplicableTaxes: 'Details' },
+    keys: ['TaxZoneID'],
+    upperKeys: true,
+    modifiedFields: ['LastModifiedDateTime'],
+    details: {
+      ApplicableTaxes: {
+        matchBy: 'TaxID',
+        references: [{ field: 'TaxID', entities: ['Tax'], label: 'Tax ID' }],
+      },
+    },
   },
 };
 

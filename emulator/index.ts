@@ -14,6 +14,7 @@ export {
 } from './app';
 export type { EmulatorAdmin, EmulatorOptions, LicenceLimits } from './app';
 export type { FaultConfig } from './faults';
+export type { PushDestination, PushFaults, PushPayload, PushStats } from './push-notifications';
 export type { SeedCounts, SeedOption } from './seed';
 export type { StoredRecord, RecordNode } from './store';
 

@@ -1,23 +1,33 @@
 /**
- * Process entry: `npm run emulator -- --port 8180 [--host 127.0.0.1] [--seed demo|none] [--persist file.json]`.
+ * Process entry:
+ * `npm run emulator -- --port 8180 [--host 127.0.0.1] [--seed demo|none|postman] [--persist file.json] [--log]`.
  */
+import { parseArgs } from 'node:util';
 import { startEmulator } from './index';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
 async function main(): Promise<void> {
-  const seed = arg('seed') ?? 'demo';
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8180' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string', default: 'demo' },
+      persist: { type: 'string' },
+      log: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const seed = values.seed;
   if (seed !== 'demo' && seed !== 'none' && seed !== 'postman')
     throw new Error(`--seed must be demo, none or postman, got ${seed}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`);
   const emu = await startEmulator({
-    host: arg('host') ?? '127.0.0.1',
-    port: Number(arg('port') ?? 8180),
+    host: values.host,
+    port,
     seed,
-    persistFile: arg('persist'),
-    logger: process.argv.includes('--log') ? { level: 'info' } : false,
+    persistFile: values.persist,
+    logger: values.log ? { level: 'info' } : false,
   });
   console.log(`Acumatica emulator listening on ${emu.url}`);
   const stop = (): void => {
@@ -31,6 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  // Bad arguments (parseArgs, --seed, --port) and a port in use read best as their message alone.
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -152,9 +152,12 @@ export function skipReason(
   const foreign = [...new Set(scriptEntities(scripts).filter((e) => !BEHAVIOURS[e]))];
   if (foreign.length > 0) return `its scripts call entity ${foreign.join(', ')}, which is not emulated`;
   const query = new URLSearchParams((m[3] ?? '').slice(1));
-  if (query.has('$custom')) return 'custom fields ($custom) are not emulated';
-  if (rest[0] === '$adHocSchema') return '$adHocSchema is not emulated';
   const b = BEHAVIOURS[entity]!;
+  const customKept = (view: string, field: string) => b.customFields?.[view]?.[field] !== undefined;
+  const requested = (query.get('$custom') ?? '').split(',').filter((s) => s.trim() !== '');
+  if (requested.some((name) => !customKept(...(name.trim().split('.') as [string, string]))))
+    return 'custom fields ($custom) are not emulated';
+  if (rest[0] === '$adHocSchema') return '$adHocSchema is not emulated';
   if ((method === 'POST' && rest.length === 1) || (method === 'GET' && rest[1] === 'status')) {
     if (!b.actions[rest[0]!]) return `action ${entity}/${rest[0]!} is not emulated`;
   }
@@ -179,7 +182,12 @@ export function skipReason(
       return 'its body is not JSON';
     }
     if (isObject(body)) {
-      if (isObject(body.custom) && Object.keys(body.custom).length > 0)
+      const custom = isObject(body.custom) ? Object.entries(body.custom) : [];
+      if (
+        custom.some(
+          ([view, fields]) => !isObject(fields) || Object.keys(fields).some((f) => !customKept(view, f)),
+        )
+      )
         return 'custom fields (custom) are not emulated';
       const target = method === 'POST' && isObject(body.entity) ? body.entity : body;
       const members = unknownMembers(target, entity, version, `${entity}.`);

@@ -422,6 +422,7 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
       Description: { type: 'String' },
       ExternalRef: { type: 'String' },
       Hold: { type: 'Boolean' },
+      IsTaxValid: { type: 'Boolean' },
       LastModified: { type: 'DateTime' },
       LocationID: { type: 'String' },
       NoteID: { type: 'Guid', since: '22.200.001' },
@@ -441,12 +442,34 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
     linked: {
       BillToAddress: { type: 'Address' },
       BillToContact: { type: 'DocContact' },
+      FinancialSettings: { type: 'FinancialSettings' },
       ShipToAddress: { type: 'Address' },
       ShipToContact: { type: 'DocContact' },
     },
     details: {
       Details: { type: 'SalesOrderDetail' },
+      TaxDetails: { type: 'TaxDetail' },
     },
+  },
+  FinancialSettings: {
+    fields: {
+      CustomerTaxZone: { type: 'String' },
+      DueDate: { type: 'DateTime' },
+      OverrideTaxZone: { type: 'Boolean' },
+      Terms: { type: 'String' },
+    },
+    linked: {},
+    details: {},
+  },
+  TaxDetail: {
+    fields: {
+      TaxableAmount: { type: 'Decimal' },
+      TaxAmount: { type: 'Decimal' },
+      TaxID: { type: 'String' },
+      TaxRate: { type: 'Decimal' },
+    },
+    linked: {},
+    details: {},
   },
   DocContact: {
     fields: {
@@ -472,6 +495,7 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
       InvoiceType: { type: 'String', since: '22.200.001' },
       LineDescription: { type: 'String' },
       LineNbr: { type: 'Int' },
+      ManualDiscount: { type: 'Boolean' },
       ManualPrice: { type: 'Boolean', since: '22.200.001' },
       OrderQty: { type: 'Decimal' },
       QtyOnShipments: { type: 'Decimal' },
@@ -490,6 +514,7 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
       Date: { type: 'DateTime' },
       Description: { type: 'String' },
       Hold: { type: 'Boolean' },
+      IsTaxValid: { type: 'Boolean', since: '22.200.001' },
       LastModifiedDateTime: { type: 'DateTime' },
       LineTotal: { type: 'Decimal' },
       Location: { type: 'String' },
@@ -504,11 +529,23 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
       Type: { type: 'String' },
       VendorID: { type: 'String' },
       VendorRef: { type: 'String' },
+      VendorTaxZone: { type: 'String' },
     },
     linked: {},
     details: {
       Details: { type: 'PurchaseOrderDetail' },
+      TaxDetails: { type: 'PurchaseOrderTaxDetail' },
     },
+  },
+  PurchaseOrderTaxDetail: {
+    fields: {
+      TaxableAmount: { type: 'Decimal' },
+      TaxAmount: { type: 'Decimal' },
+      TaxID: { type: 'String' },
+      TaxRate: { type: 'Decimal' },
+    },
+    linked: {},
+    details: {},
   },
   PurchaseOrderDetail: {
     fields: {
@@ -540,6 +577,7 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
       Description: { type: 'String' },
       DueDate: { type: 'DateTime' },
       Hold: { type: 'Boolean' },
+      IsTaxValid: { type: 'Boolean' },
       LastModifiedDateTime: { type: 'DateTime' },
       LocationID: { type: 'String' },
       Project: { type: 'String' },
@@ -554,7 +592,18 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
     },
     details: {
       Details: { type: 'InvoiceDetail' },
+      TaxDetails: { type: 'InvoiceTaxDetail' },
     },
+  },
+  InvoiceTaxDetail: {
+    fields: {
+      TaxableAmount: { type: 'Decimal' },
+      TaxAmount: { type: 'Decimal' },
+      TaxID: { type: 'String' },
+      TaxRate: { type: 'Decimal' },
+    },
+    linked: {},
+    details: {},
   },
   InvoiceDetail: {
     fields: {
@@ -569,6 +618,69 @@ export const TYPES: Readonly<Record<string, TypeDef>> = {
       UnitPrice: { type: 'Decimal' },
       UOM: { type: 'String' },
       TaxCategory: { type: 'String', since: '22.200.001' },
+    },
+    linked: {},
+    details: {},
+  },
+  Tax: {
+    fields: {
+      Description: { type: 'String' },
+      ExcludeFromTaxonTaxCalculation: { type: 'Boolean' },
+      IncludeInVATTaxableTotal: { type: 'Boolean' },
+      LastModifiedDateTime: { type: 'DateTime' },
+      TaxAgency: { type: 'String' },
+      TaxID: { type: 'String' },
+      TaxType: { type: 'String' },
+    },
+    linked: {},
+    details: {
+      TaxSchedule: { type: 'TaxScheduleDetail' },
+    },
+  },
+  TaxScheduleDetail: {
+    fields: {
+      ReportingGroup: { type: 'String' },
+      StartDate: { type: 'DateTime' },
+      TaxRate: { type: 'Decimal' },
+    },
+    linked: {},
+    details: {},
+  },
+  TaxCategory: {
+    fields: {
+      Active: { type: 'Boolean' },
+      Description: { type: 'String' },
+      ExcludeListedTaxes: { type: 'Boolean' },
+      LastModifiedDateTime: { type: 'DateTime' },
+      TaxCategoryID: { type: 'String' },
+    },
+    linked: {},
+    details: {
+      Details: { type: 'TaxCategoryTaxDetail' },
+    },
+  },
+  TaxCategoryTaxDetail: {
+    fields: {
+      Description: { type: 'String' },
+      TaxID: { type: 'String' },
+    },
+    linked: {},
+    details: {},
+  },
+  TaxZone: {
+    fields: {
+      Description: { type: 'String' },
+      LastModifiedDateTime: { type: 'DateTime' },
+      TaxZoneID: { type: 'String' },
+    },
+    linked: {},
+    details: {
+      ApplicableTaxes: { type: 'TaxZoneApplicableTaxDetail' },
+    },
+  },
+  TaxZoneApplicableTaxDetail: {
+    fields: {
+      TaxID: { type: 'String' },
     },
     linked: {},
     details: {},

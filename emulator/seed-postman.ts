@@ -372,6 +372,8 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
         ],
         { CustomerOrder: `JC-${2024 + i}` },
       );
+    // The order the collection's "Apply Discounts to a Sales Order" recalculates.
+    order('SO', '000070', 'GOODFOOD', [['APJAM08', 12]], { CustomerOrder: 'SO248-563-70' });
     // RMA orders the collection's "Correct the RM Sales Order" requests address by id.
     order(
       'RM',
@@ -416,6 +418,46 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
       },
     );
 
+    // The demo tenant's sales taxes (rates as its tax schedules have them), categories and zone.
+    const TAXES: [id: string, description: string, rate: number][] = [
+      ['NYSTATETAX', 'NY State Tax', 8.875],
+      ['CAGST', 'Canada GST', 15],
+      ['PST', 'Provincial Sales Tax', 5],
+    ];
+    for (const [id, description, rate] of TAXES) {
+      const tax = rec('Tax', id, {
+        TaxID: id,
+        Description: description,
+        TaxType: 'Sales',
+        LastModifiedDateTime: at(300),
+      });
+      tax.details.TaxSchedule = [
+        node(guid(`TaxRev:${id}`), { TaxRate: rate, ReportingGroup: null, StartDate: dateOnly(3650) }),
+      ];
+      save(tax);
+    }
+    for (const [id, description, taxes] of [
+      ['TAXABLE', 'Taxable Goods and Services', ['NYSTATETAX']],
+      ['EXEMPT', 'Tax-Exempt Goods and Services', []],
+    ] as const) {
+      const category = rec('TaxCategory', id, {
+        TaxCategoryID: id,
+        Description: description,
+        Active: true,
+        ExcludeListedTaxes: false,
+        LastModifiedDateTime: at(300),
+      });
+      category.details.Details = taxes.map((t) => node(guid(`TaxCat:${id}:${t}`), { TaxID: t }));
+      save(category);
+    }
+    const zone = rec('TaxZone', 'NYZONE', {
+      TaxZoneID: 'NYZONE',
+      Description: 'New York',
+      LastModifiedDateTime: at(300),
+    });
+    zone.details.ApplicableTaxes = [node(guid('TaxZone:NYZONE:NYSTATETAX'), { TaxID: 'NYSTATETAX' })];
+    save(zone);
+
     const invoice = (
       nbr: string,
       customer: string,
@@ -423,26 +465,32 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
       qty: number,
       status: string,
       daysAgo: number,
+      id?: string,
     ): void => {
       const price = priceOf.get(item) ?? 0;
       const amount = Math.round(qty * price * 100) / 100;
-      const r = rec('Invoice', `Invoice:${nbr}`, {
-        Type: 'Invoice',
-        ReferenceNbr: nbr,
-        Customer: customer,
-        LocationID: 'MAIN',
-        Date: dateOnly(daysAgo),
-        DueDate: dateOnly(daysAgo - 30),
-        Terms: '30D',
-        Hold: false,
-        Status: status,
-        Amount: amount,
-        Balance: status === 'Closed' ? 0 : amount,
-        TaxTotal: 0,
-        Description: `${item} for ${customer}`,
-        CreatedDateTime: at(daysAgo),
-        LastModifiedDateTime: at(daysAgo - 1),
-      });
+      const r = rec(
+        'Invoice',
+        `Invoice:${nbr}`,
+        {
+          Type: 'Invoice',
+          ReferenceNbr: nbr,
+          Customer: customer,
+          LocationID: 'MAIN',
+          Date: dateOnly(daysAgo),
+          DueDate: dateOnly(daysAgo - 30),
+          Terms: '30D',
+          Hold: false,
+          Status: status,
+          Amount: amount,
+          Balance: status === 'Closed' ? 0 : amount,
+          TaxTotal: 0,
+          Description: `${item} for ${customer}`,
+          CreatedDateTime: at(daysAgo),
+          LastModifiedDateTime: at(daysAgo - 1),
+        },
+        id,
+      );
       r.details.Details = [
         node(guid(`ARTran:${nbr}:1`), {
           LineNbr: 1,
@@ -464,6 +512,8 @@ export function seedPostman(store: RecordStore, now: Date): Record<string, numbe
     invoice('000071', 'ABAKERY', 'APJAM08', 48, 'Open', 40);
     invoice('000126', 'FRUITICO', 'SWB-32OZ-GBT', 24, 'Closed', 35);
     invoice('000130', 'FRUITICO', 'ORG-16OZ-GBT', 12, 'Closed', 33);
+    // The invoice the collection's "Specify the Tax Zone for an Invoice" addresses by id.
+    invoice('000097', 'GOODFOOD', 'ORANGES', 10, 'Balanced', 20, '8deb6bf9-2072-eb11-b83e-00155d408001');
 
     const so = rec('ServiceOrder', 'MRO:000019', {
       ServiceOrderType: 'MRO',

@@ -477,7 +477,7 @@ export function seedStore(store: RecordStore, option: SeedOption, now: Date): Re
           }),
         );
       }
-      BEHAVIOURS.ServiceOrder!.derive!(r);
+      BEHAVIOURS.ServiceOrder!.derive!(r, { store, now: () => now });
       save(r);
     }
     store.bump('ServiceOrder:MRO', c.serviceOrders);

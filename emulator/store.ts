@@ -38,6 +38,8 @@ export function cloneRecord<T extends RecordNode>(rec: T): T {
 export class RecordStore {
   private readonly byEntity = new Map<string, Map<string, StoredRecord>>();
   private sequences: Record<string, number> = {};
+  /** Called after every committed save or delete of a record (`after` null for a delete). */
+  onWrite?: (entity: string, id: string, after: StoredRecord | null) => void;
 
   constructor(private readonly persistFile?: string) {
     if (persistFile && existsSync(persistFile)) {
@@ -81,11 +83,15 @@ export class RecordStore {
   save(rec: StoredRecord): void {
     this.table(rec.entity).set(rec.id, rec);
     this.persist();
+    this.onWrite?.(rec.entity, rec.id, rec);
   }
 
   delete(entity: string, id: string): boolean {
     const ok = this.table(entity).delete(id);
-    if (ok) this.persist();
+    if (ok) {
+      this.persist();
+      this.onWrite?.(entity, id, null);
+    }
     return ok;
   }
 

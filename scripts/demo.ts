@@ -23,6 +23,8 @@ export interface DemoOptions {
 
 export interface DemoResult {
   accountId: string;
+  /** The demo account's API key: the newcomer signs in to the console with it. */
+  apiKey: string;
   runWorkflowId: string | null;
   message: string;
 }
@@ -270,6 +272,7 @@ export async function setUpDemo(options: DemoOptions): Promise<DemoResult> {
     options.onRunStarted?.(runId, 'incremental run');
     return {
       accountId: state.accountId,
+      apiKey: state.apiKey,
       runWorkflowId: runId,
       message: `Incremental run started: records marked since the last start are pushed, Acumatica changes pulled. Sync log: GET /accounts/${state.accountId}/syncs`,
     };
@@ -325,6 +328,7 @@ export async function setUpDemo(options: DemoOptions): Promise<DemoResult> {
   options.onRunStarted?.(runId, 'full run: shows the failed invoice and the conflict resolved');
   return {
     accountId,
+    apiKey: created.apiKey,
     runWorkflowId: runId,
     message: [
       `${marked} records marked for export; the import run finished (${importSummary}).`,

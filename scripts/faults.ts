@@ -1,14 +1,20 @@
 /**
  * `npm run test:faults`: runs the fault scenarios (`test/integration/faults/`) through the test harness
  * (`scripts/test.ts`: tools, node's test runner) and ends with one JSON line aggregating their figures:
- *   {"scenarios":N,"passed":P,"duplicates":0,"lost":0,"lostEdits":0,"staleAnswers":0,"recordsChecked":R}
+ *   {"scenarios":N,"passed":P,"duplicates":0,"lost":0,"lostEdits":0,"staleAnswers":0,"recordsChecked":R,
+ *    "noisyNeighbourRatio":X}
+ * (`noisyNeighbourRatio`: account A's run time while another account's ERP hangs ÷ its time alone; null
+ * when that scenario did not run; `lostEdits`/`staleAnswers`: acknowledged API edits missing from the store
+ * and API answers that were not the record as stored, from the lost-edits scenario).
  *   npm run test:faults              the quick form (the one `npm test` runs too)
  *   npm run test:faults -- --soak    larger volumes and more kills/restarts per scenario
+ *   npm run test:faults -- <files>   only these scenario files
  * Each scenario appends its figures to the results file named by FSAC_FAULTS_RESULTS.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { projectRoot } from './tools';
 
 interface Figures {
@@ -19,10 +25,17 @@ interface Figures {
   recordsChecked: number;
   lostEdits?: number;
   staleAnswers?: number;
+  noisyNeighbourRatio?: number;
 }
 
 async function main(): Promise<number> {
-  const soak = process.argv.includes('--soak');
+  const { values, positionals } = parseArgs({
+    options: { soak: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
+  const soak = values.soak;
+  // Scenario files to run (default: all of test/integration/faults).
+  const files = positionals;
   const dir = join(projectRoot, '.data', 'faults');
   mkdirSync(dir, { recursive: true });
   const resultsFile = join(dir, `results-${process.pid}.jsonl`);
@@ -32,7 +45,12 @@ async function main(): Promise<number> {
   const code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(projectRoot, 'scripts', 'test.ts'), join('test', 'integration', 'faults')],
+      [
+        '--import',
+        'tsx',
+        join(projectRoot, 'scripts', 'test.ts'),
+        ...(files.length > 0 ? files : [join('test', 'integration', 'faults')]),
+      ],
       {
         cwd: projectRoot,
         env: { ...process.env, FSAC_FAULTS_RESULTS: resultsFile, FSAC_FAULTS_SOAK: soak ? '1' : '0' },
@@ -68,6 +86,8 @@ async function main(): Promise<number> {
     lostEdits: sum('lostEdits'),
     staleAnswers: sum('staleAnswers'),
     recordsChecked: sum('recordsChecked'),
+    noisyNeighbourRatio:
+      figures.find((f) => f.noisyNeighbourRatio !== undefined)?.noisyNeighbourRatio ?? null,
   };
   console.log(JSON.stringify(summary));
   return code === 0 && summary.passed === summary.scenarios ? 0 : 1;

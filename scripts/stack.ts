@@ -198,6 +198,49 @@ export class Stack {
     return proc;
   }
 
+  /**
+   * Adds a process that is started again whenever it dies while the stack runs, saying so on the console
+   * (with a growing delay; after 5 deaths within 5 minutes it is left down, with its log named).
+   */
+  supervise(start: () => ManagedProcess, say: (line: string) => void = console.log): ManagedProcess {
+    let current = start();
+    let deaths: number[] = [];
+    const watch = (proc: ManagedProcess) => {
+      proc.child.once('exit', (code, signal) => {
+        if (this.stopping) return;
+        const now = Date.now();
+        deaths = [...deaths.filter((t) => now - t < 300_000), now];
+        const how = signal ? `was killed (${signal})` : `exited with code ${String(code)}`;
+        if (deaths.length > 5) {
+          say(
+            `${proc.name} ${how} ${deaths.length} times in 5 minutes; leaving it down (log: ${proc.logFile})`,
+          );
+          return;
+        }
+        const delayMs = 1_000 * 2 ** (deaths.length - 1);
+        say(`${proc.name} ${how}; restarting it in ${delayMs / 1000} s (log: ${proc.logFile})`);
+        setTimeout(() => {
+          if (this.stopping) return;
+          current = start();
+          watch(current);
+          say(`${current.name} restarted`);
+        }, delayMs);
+      });
+    };
+    watch(current);
+    const handle: ManagedProcess = {
+      name: current.name,
+      get child() {
+        return current.child;
+      },
+      get logFile() {
+        return current.logFile;
+      },
+      stop: () => current.stop(),
+    };
+    return this.add(handle);
+  }
+
   stopAll(): Promise<void> {
     this.stopping ??= (async () => {
       for (const proc of [...this.procs].reverse()) await proc.stop();

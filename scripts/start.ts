@@ -6,7 +6,9 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../core/config';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../runtime/config';
+import { ensureWorkflowBundle } from '../worker/workflow-bundle';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import {
   httpReady,
@@ -19,6 +21,7 @@ import {
   startTemporal,
   waitReady,
 } from './stack';
+import { ensureConsoleBuilt } from '../console/build';
 import { setUpDemo } from './demo';
 
 const TEMPORAL_PORT = Number(process.env.TEMPORAL_PORT ?? 7233);
@@ -27,7 +30,8 @@ const MONGO_PORT = Number(process.env.MONGO_PORT ?? 27017);
 
 async function main(): Promise<void> {
   const dataDir = join(projectRoot, '.data', 'dev');
-  if (process.argv.includes('--reset')) rmSync(dataDir, { recursive: true, force: true });
+  const { reset } = parseArgs({ options: { reset: { type: 'boolean', default: false } } }).values;
+  if (reset) rmSync(dataDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${TEMPORAL_PORT}`,
@@ -88,9 +92,16 @@ async function main(): Promise<void> {
     const emulator = stack.add(spawnLogged('emulator', node, [...emuArgs], join(logs, 'emulator.log'), env));
     await waitReady(emulator, () => httpReady(`${emulatorUrl}/entity`));
 
+    // Built once when the workflows changed since the last start; the worker loads it instead of bundling.
+    await ensureWorkflowBundle();
+    console.log('building the console...');
+    await ensureConsoleBuilt();
     console.log('starting the worker and the API...');
     const [, workerArgs] = tsx('worker/main.ts');
-    const worker = stack.add(spawnLogged('worker', node, [...workerArgs], join(logs, 'worker.log'), env));
+    // A worker that dies (a crash, an OOM kill) is started again: without it nothing syncs.
+    const worker = stack.supervise(() =>
+      spawnLogged('worker', node, [...workerArgs], join(logs, 'worker.log'), env),
+    );
     const [, apiArgs] = tsx('api/server.ts');
     const api = stack.add(spawnLogged('api', node, [...apiArgs], join(logs, 'api.log'), env));
     const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
     console.log(`
 The connector is running.
   Temporal Web UI    ${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows
+  Console            ${apiUrl}/
   API                ${apiUrl}   (OpenAPI docs: ${apiUrl}/docs, health: ${apiUrl}/health)
   Acumatica emulator ${emulatorUrl}/entity   (admin: ${emulatorUrl}/_emulator/counters)
   Worker metrics     http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics
@@ -117,8 +129,11 @@ The connector is running.
       onRunStarted: (workflowId, what) => console.log(`  started the ${what}:\n    ${runLink(workflowId)}`),
     });
     console.log(`
-Demo account ${demo.accountId} (its API key is in ${stateFile}):
+Demo account ${demo.accountId} (its API key is also in ${stateFile}):
   ${demo.message}
+
+Open the console at ${apiUrl}/ and sign in with the demo account's key:
+  ${demo.apiKey}
 
 Press Ctrl-C to stop everything.`);
   } catch (err) {

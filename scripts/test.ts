@@ -10,6 +10,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureWorkflowBundle } from '../worker/workflow-bundle';
 import { ensureTools, projectRoot, ToolError } from './tools';
 import { freePort, mongoUrl, Stack, StackError, startFerretDB, startTemporal } from './stack';
 
@@ -23,10 +25,13 @@ function findTests(dir: string): string[] {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const explicit = args.filter((a) => !a.startsWith('--'));
-  const unitOnly = args.includes('--unit');
-  const integrationOnly = args.includes('--integration');
+  const { values, positionals: explicit } = parseArgs({
+    options: { unit: { type: 'boolean', default: false }, integration: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const unitOnly = values.unit;
+  const integrationOnly = values.integration;
   const files =
     explicit.length > 0
       ? explicit.flatMap((f) => {
@@ -87,6 +92,14 @@ async function main(): Promise<number> {
     console.log(
       `test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s (FerretDB :${mongoPort}, Temporal :${temporalPort})`,
     );
+  }
+
+  // Built once here when the workflows changed, so the test processes load it instead of each bundling.
+  const replays = files.some((f) => relative(projectRoot, f).startsWith(join('test', 'unit', 'workflows')));
+  if (needsStack || replays) {
+    const started = Date.now();
+    const { built } = await ensureWorkflowBundle();
+    if (built) console.log(`workflow bundle built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
 
   const tapFile = join(runDir, 'results.tap');

@@ -280,6 +280,34 @@ function makeWritable(dir: string): void {
   }
 }
 
+/** Where Debian's `chromium` package puts the browser the console's tests drive. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * The system Chromium for the console's browser tests (Playwright's own browser download cannot run
+ * here): installs Debian's `chromium` with apt-get when it is missing and this process is root.
+ * @throws ToolError with one line saying why it is missing and how to install it
+ */
+export async function ensureChromium(log: (line: string) => void = (l) => console.log(l)): Promise<string> {
+  if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
+  const manual = 'install it as root with `apt-get install -y chromium`';
+  if (process.getuid?.() !== 0) throw new ToolError(`Chromium is missing (${CHROMIUM_PATH}): ${manual}`);
+  return withLock('chromium', () => {
+    if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
+    log('installing Chromium (apt-get install chromium)...');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    try {
+      run('apt-get', ['update', '-qq'], { env });
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env });
+    } catch (err) {
+      const reason = (err as Error).message.split('\n')[0];
+      throw new ToolError(`Chromium could not be installed (${reason}): ${manual}`);
+    }
+    if (!existsSync(CHROMIUM_PATH)) throw new ToolError(`apt-get installed no ${CHROMIUM_PATH}: ${manual}`);
+    return CHROMIUM_PATH;
+  });
+}
+
 /** Installs (or links from the cache) every tool the dev stack needs and checks each one starts. */
 export async function ensureTools(log: (line: string) => void = (l) => console.log(l)): Promise<Tools> {
   const temporal = await ensureTemporal(log);
@@ -298,9 +326,14 @@ export async function ensureTools(log: (line: string) => void = (l) => console.l
 if (require.main === module) {
   const started = Date.now();
   ensureTools()
-    .then((tools) => {
+    .then(async (tools) => {
       console.log(
         `tools ready in ${((Date.now() - started) / 1000).toFixed(1)}s: temporal=${tools.temporal} ferretdb=${tools.ferretdb}`,
+      );
+      // Only the console's browser tests need Chromium: say so in one line rather than fail the stack.
+      await ensureChromium().then(
+        (chromium) => console.log(`chromium=${chromium}`),
+        (err: unknown) => console.log(`console browser tests unavailable: ${(err as Error).message}`),
       );
     })
     .catch((err: unknown) => {

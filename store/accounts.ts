@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
 import { ENTITY_TYPES } from '../core/entities';
 import {
+  accountNameSchema,
   resolveConnection,
   resolveSettings,
   type AccountSettings,
@@ -43,6 +44,8 @@ interface ApiKeyDoc {
   prefix: string;
   label?: string;
   createdAt: Date;
+  /** When the key last authenticated a request (to the minute: see `authenticate`). */
+  lastUsedAt?: Date;
 }
 
 /** An account as every normal read returns it: no secrets, only whether they are set. */
@@ -61,15 +64,32 @@ export interface ApiKeyInfo {
   prefix: string;
   label?: string;
   createdAt: Date;
+  lastUsedAt: Date | null;
 }
+
+export const apiKeyLabelSchema = z.string().trim().min(1).max(100);
+
+/** A key's last-used time is written at most this often, so authenticating stays a read. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** An account's connection with decrypted secrets, for the worker's Acumatica client only. */
 export interface ConnectionWithSecrets {
   connection: AcumaticaConnection;
   secrets: ConnectionSecrets;
+  /** See {@link AccountRepository.connectionVersion}. */
+  version: string;
 }
 
-export const accountNameSchema = z.string().trim().min(1).max(200);
+/**
+ * A digest of the stored connection and its encrypted secrets: it changes whenever the connection or a
+ * secret is edited (and when secrets are re-encrypted under a new master key). It reveals nothing.
+ */
+function connectionVersionOf(doc: Pick<AccountDoc, 'connection' | 'secrets'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ connection: doc.connection, secrets: doc.secrets }))
+    .digest('hex')
+    .slice(0, 32);
+}
 
 const API_KEY_PREFIX = 'fsk_';
 
@@ -101,6 +121,7 @@ function toKeyInfo(doc: ApiKeyDoc): ApiKeyInfo {
     prefix: doc.prefix,
     ...(doc.label ? { label: doc.label } : {}),
     createdAt: doc.createdAt,
+    lastUsedAt: doc.lastUsedAt ?? null,
   };
 }
 
@@ -265,7 +286,17 @@ export class AccountRepository {
       const value = doc.secrets[field];
       if (value) secrets[field] = box.decrypt(value, secretContext(id, field));
     }
-    return { connection: doc.connection, secrets };
+    return { connection: doc.connection, secrets, version: connectionVersionOf(doc) };
+  }
+
+  /**
+   * The version of the account's connection (a digest of it and its encrypted secrets): a run records it
+   * when it starts and its page activities refuse a connection edited since.
+   * @returns null when the account does not exist or has no connection
+   */
+  async connectionVersion(id: string): Promise<string | null> {
+    const doc = await this.accounts.findOne({ _id: id }, { projection: { connection: 1, secrets: 1 } });
+    return doc?.connection ? connectionVersionOf(doc) : null;
   }
 
   /**
@@ -320,6 +351,7 @@ export class AccountRepository {
    * @returns null when the account does not exist
    */
   async createApiKey(accountId: string, label?: string): Promise<{ info: ApiKeyInfo; key: string } | null> {
+    if (label !== undefined) label = parseOrThrow(z.object({ label: apiKeyLabelSchema }), { label }).label;
     if ((await this.accounts.countDocuments({ _id: accountId }, { limit: 1 })) === 0) return null;
     const key = `${API_KEY_PREFIX}${randomToken(40)}`;
     const doc: ApiKeyDoc = {
@@ -346,11 +378,19 @@ export class AccountRepository {
     return result.deletedCount === 1;
   }
 
-  /** The account an API key belongs to, or null for an unknown or revoked key. */
+  /**
+   * The account an API key belongs to, or null for an unknown or revoked key (a revoked key is deleted,
+   * so it fails from the next request on). Records when the key was used, to the minute.
+   */
   async authenticate(key: string): Promise<Account | null> {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
     const found = await this.apiKeys.findOne({ hash: hashApiKey(key) });
-    return found ? this.get(found.accountId) : null;
+    if (!found) return null;
+    const now = this.now();
+    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.apiKeys.updateOne({ _id: found._id }, { $set: { lastUsedAt: now } });
+    }
+    return this.get(found.accountId);
   }
 
   /** A timestamp strictly after `previous`, so compare-and-set on `updatedAt` never sees two versions alike. */

@@ -11,6 +11,8 @@ export const COLLECTIONS = {
   watermarks: 'watermarks',
   notifications: 'notifications',
   runLocks: 'run_locks',
+  webhookSecrets: 'webhook_secrets',
+  webhookRejects: 'webhook_rejects',
 } as const;
 
 /** One collection per entity type: `work-orders` → `work_orders`. */
@@ -96,6 +98,7 @@ const INDEXES: [collection: string, specs: IndexDescription[]][] = [
   ],
   [COLLECTIONS.watermarks, [{ key: { accountId: 1, entity: 1 }, name: 'account_entity', unique: true }]],
   [COLLECTIONS.runLocks, [{ key: { accountId: 1, generation: -1 }, name: 'account_generation' }]],
+  [COLLECTIONS.webhookRejects, [{ key: { accountId: 1, at: -1 }, name: 'account_at' }]],
   [
     COLLECTIONS.notifications,
     [

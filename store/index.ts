@@ -5,14 +5,22 @@
 import type { Db } from 'mongodb';
 import { AccountRepository } from './accounts';
 import { NotificationRepository } from './notifications';
+import { RunLocks } from './run-locks';
 import { createRecordRepositories, type RecordRepositories } from './records';
 import { WatermarkRepository } from './watermarks';
+import { WebhookRepository } from './webhooks';
 
 export interface Store {
   accounts: AccountRepository;
   records: RecordRepositories;
   watermarks: WatermarkRepository;
   notifications: NotificationRepository;
+  /** The account run lock: one sync run per account at a time. */
+  runLocks: RunLocks;
+  /** Resolves when the database answers (readiness). */
+  ping(): Promise<void>;
+  /** Push-notification webhook secrets and refused notifications. */
+  webhooks: WebhookRepository;
 }
 
 /** Builds all repositories over `db`; `now` replaces the clock in tests. */
@@ -22,11 +30,21 @@ export function createStore(db: Db, options: { now?: () => Date } = {}): Store {
     records: createRecordRepositories(db, options),
     watermarks: new WatermarkRepository(db, options),
     notifications: new NotificationRepository(db, options),
+    runLocks: new RunLocks(db, options),
+    ping: async () => {
+      await db.command({ ping: 1 });
+    },
+    webhooks: new WebhookRepository(db, options),
   };
 }
 
 export { connectMongo, ensureIndexes, recordCollectionName, COLLECTIONS, type MongoConnection } from './db';
-export { ConflictError, ConcurrentUpdateError, UnsupportedOperationError } from './errors';
+export {
+  ConflictError,
+  ConcurrentUpdateError,
+  PreconditionFailedError,
+  UnsupportedOperationError,
+} from './errors';
 export {
   SecretBox,
   SecretDecryptionError,
@@ -34,6 +52,8 @@ export {
   type EncryptedSecret,
   type MasterKey,
 } from './secrets';
-export type { Account, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
+export { apiKeyLabelSchema } from './accounts';
+export type { Account, AccountRepository, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
+export type { RunLocks } from './run-locks';
 export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';
 export type { Notification } from './notifications';

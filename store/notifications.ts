@@ -3,7 +3,7 @@
  * Writing a run's summary is idempotent: a retried finish activity stores it once.
  */
 import type { Collection, Db, Filter } from 'mongodb';
-import type { RunSummary } from '../core/runs';
+import { describeCounts, type RunSummary } from '../core/runs';
 import { COLLECTIONS } from './db';
 import { derivedId } from './ids';
 import type { Page } from './records';
@@ -44,11 +44,13 @@ function decodeCursor(cursor: string): [Date, string] | null {
   return null;
 }
 
-/** A one-line title such as "Full sync succeeded: 12 pushed, 30 pulled, 1 failed". */
+/**
+ * A one-line title such as "Full sync partial: 12 pushed, 30 pulled, 4 skipped, 1 failed, 1 entity type
+ * failed" (see `describeCounts`).
+ */
 export function summaryTitle(summary: RunSummary): string {
-  const { pushed, pulled, failed } = summary.totals;
   const kind = summary.full ? 'Full sync' : 'Sync';
-  return `${kind} ${summary.outcome}: ${pushed} pushed, ${pulled} pulled, ${failed} failed`;
+  return `${kind} ${summary.outcome}: ${describeCounts(summary)}`;
 }
 
 export class NotificationRepository {

@@ -8,11 +8,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { MongoBulkWriteError, type Collection, type Db, type Filter, type UpdateFilter } from 'mongodb';
 import { ENTITIES, type EntityType, type SyncState } from '../core/entities';
 import {
+  EXTERNAL_ID_DO_NOT_SEND,
   EXTERNAL_ID_FAILED,
   EXTERNAL_ID_PENDING,
   RECORD_SPECS,
   isPushable,
   type CreateInputs,
+  type DoNotSend,
   type Note,
   type PushIntent,
   type RecordBase,
@@ -42,6 +44,8 @@ export const MAX_PAGE_SIZE = 500;
 const MAX_WRITE_ATTEMPTS = 20;
 /** Notes and error messages are cut to this length: an Acumatica 422 echo can be large. */
 const MAX_MESSAGE_LENGTH = 4000;
+/** Matches records that are not excluded from pushes ("Do Not Send"). */
+const SENDABLE = { 'sync.doNotSend': { $exists: false } };
 const BASE_KEYS = new Set<string>([
   '_id',
   'accountId',
@@ -316,7 +320,8 @@ export class RecordRepository<T extends EntityType> {
   /**
    * "Export to Acumatica": marks the records with these ids, or every record matching the filter,
    * `pending` (External ID shows "Pending"). Failed and synced records are re-marked; records already
-   * pending are left alone. One update, atomic per record.
+   * pending are left alone, and so are records excluded with "Do Not Send" (the API refuses to mark those
+   * by id). One update, atomic per record.
    * @returns how many records changed to pending
    * @throws UnsupportedOperationError for pull-only entity types
    */
@@ -334,7 +339,7 @@ export class RecordRepository<T extends EntityType> {
     // Atomic per document on both stores, so an edit racing the mark is kept (and a push in flight sees
     // the new revision and leaves the record pending).
     const result = await this.collection.updateMany(
-      { $and: [query, { 'sync.state': { $ne: 'pending' } }] } as Filter<Stored>,
+      { $and: [query, { 'sync.state': { $ne: 'pending' } }, SENDABLE] } as Filter<Stored>,
       withNextRevision({ $set: { 'sync.state': 'pending' } } as UpdateFilter<Stored>),
     );
     return result.modifiedCount;
@@ -411,7 +416,8 @@ export class RecordRepository<T extends EntityType> {
 
   /**
    * A push was rejected: state `failed` ("Sync Failed"), the error kept, and a note with the message, in
-   * one update. The push intent is kept: if a document was created after all, the next push finds it.
+   * one update. The push intent is kept: if a document was created after all, the next push finds it. The
+   * note is written once per run and message, so a retried page does not repeat it.
    * With `rev`, the revision the push read: when the record changed since, the change may be the fix, so
    * it stays (or becomes) `pending` for the next run, with the error and note recorded all the same.
    * @returns the resulting state, or null when the record does not exist in this account
@@ -424,13 +430,19 @@ export class RecordRepository<T extends EntityType> {
     const at = this.now();
     const message = truncate(error.message);
     const note: Note = { at, text: `Sync failed: ${message}`, author: 'sync', runId: error.runId };
+    // A page retried after a heartbeat fails the same record again: its note is written once per run.
+    const current = (await this.collection.findOne({ accountId, _id: id } as Filter<Stored>, {
+      projection: { notes: 1 },
+    })) as Pick<RecordBase, 'notes'> | null;
+    if (!current) return null;
+    const noted = (current.notes ?? []).some((n) => n.runId === error.runId && n.text === note.text);
     const update = (state: 'failed' | 'pending') =>
       ({
         $set: {
           'sync.state': state,
           'sync.lastError': { message, code: error.code, runId: error.runId, at },
         },
-        $push: { notes: note },
+        ...(noted ? {} : { $push: { notes: note } }),
       }) as unknown as UpdateFilter<Stored>;
     const guard = error.rev !== undefined ? { rev: error.rev } : {};
     if (await this.updateGuarded(accountId, id, guard, update('failed'))) return 'failed';
@@ -453,6 +465,7 @@ export class RecordRepository<T extends EntityType> {
 
   /**
    * Records a push should send, by id: `pending` only (incremental runs) or every record (full runs).
+   * Records marked "Do Not Send" are never candidates.
    */
   async listPushCandidates(
     accountId: string,
@@ -460,7 +473,41 @@ export class RecordRepository<T extends EntityType> {
   ): Promise<Page<Doc<T>>> {
     const query =
       options.scope === 'pending' ? this.toQuery(accountId, { state: 'pending' }) : this.scope(accountId);
-    return this.page(query, options);
+    return this.page({ $and: [query, SENDABLE] } as Filter<Stored>, options);
+  }
+
+  /**
+   * "Do Not Send": excludes the record from every push (marked and full runs, "sync now", cascades as a
+   * dependency not yet in Acumatica) until {@link clearDoNotSend}. The sync state is kept, so a record that
+   * was marked goes out again once the exclusion is cleared; pulls keep updating it. Setting it again
+   * keeps the first date and replaces the reason.
+   * @returns the exclusion, or null when the record does not exist in this account
+   */
+  async setDoNotSend(
+    accountId: string,
+    id: string,
+    options: { reason?: string } = {},
+  ): Promise<DoNotSend | null> {
+    const current = await this.get(accountId, id);
+    if (!current) return null;
+    const exclusion: DoNotSend = {
+      at: current.sync.doNotSend?.at ?? this.now(),
+      ...(options.reason ? { reason: truncate(options.reason) } : {}),
+    };
+    const updated = await this.updateGuarded(accountId, id, {}, {
+      $set: { 'sync.doNotSend': exclusion },
+    } as UpdateFilter<Stored>);
+    return updated ? exclusion : null;
+  }
+
+  /**
+   * Clears "Do Not Send": the record is pushed again by the rules of its sync state.
+   * @returns false when the record does not exist in this account
+   */
+  async clearDoNotSend(accountId: string, id: string): Promise<boolean> {
+    return this.updateGuarded(accountId, id, {}, {
+      $unset: { 'sync.doNotSend': '' },
+    } as UpdateFilter<Stored>);
   }
 
   /** The record with this Acumatica key (External ID), if any. */
@@ -731,9 +778,16 @@ export class RecordRepository<T extends EntityType> {
       clauses.push({ 'sync.state': { $in: states } });
     }
     if (filter.externalId !== undefined) {
-      if (filter.externalId === EXTERNAL_ID_PENDING) clauses.push({ 'sync.state': 'pending' });
-      else if (filter.externalId === EXTERNAL_ID_FAILED) clauses.push({ 'sync.state': 'failed' });
-      else clauses.push({ 'sync.externalId': filter.externalId, 'sync.state': { $in: ['none', 'synced'] } });
+      // The column as shown: "Do Not Send" hides the state and key of an excluded record.
+      if (filter.externalId === EXTERNAL_ID_DO_NOT_SEND)
+        clauses.push({ 'sync.doNotSend': { $exists: true } });
+      else if (filter.externalId === EXTERNAL_ID_PENDING) clauses.push({ 'sync.state': 'pending' }, SENDABLE);
+      else if (filter.externalId === EXTERNAL_ID_FAILED) clauses.push({ 'sync.state': 'failed' }, SENDABLE);
+      else
+        clauses.push(
+          { 'sync.externalId': filter.externalId, 'sync.state': { $in: ['none', 'synced'] } },
+          SENDABLE,
+        );
     }
     if (filter.updatedSince) clauses.push({ updatedAt: { $gte: filter.updatedSince } });
     const text = filter.text?.trim();

@@ -9,9 +9,8 @@
  * atomically: two concurrent `findOneAndUpdate`s with the same guard can both succeed there, while two
  * inserts of the same `_id` never can. The account document (and its `updatedAt`) is never touched.
  */
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Collection, Db } from 'mongodb';
+import type { HolderCheck } from '../core/runs';
 import { COLLECTIONS } from './db';
 import { isDuplicateKeyError } from './errors';
 
@@ -29,11 +28,7 @@ interface LockDoc {
   releasedAt?: Date;
 }
 
-/** What the lock holder's workflow is doing, as far as Temporal knows. */
-export type HolderStatus = 'running' | 'closed' | 'not-found';
-
-/** Asks Temporal about a lock holder; injected so the store stays testable without a server. */
-export type HolderCheck = (workflowId: string) => Promise<HolderStatus>;
+export type { HolderCheck, HolderStatus } from '../core/runs';
 
 export type AcquireResult =
   /** The lock is ours (it was free, already ours, or taken over from a dead holder). */
@@ -135,30 +130,4 @@ export class RunLocks {
     const [latest] = await this.locks.find({ accountId }).sort({ generation: -1 }).limit(1).toArray();
     return latest ?? null;
   }
-}
-
-const CLOSED_STATUSES: ReadonlySet<string> = new Set([
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'TERMINATED',
-  'CONTINUED_AS_NEW',
-  'TIMED_OUT',
-]);
-
-/**
- * A {@link HolderCheck} backed by Temporal: describes the holder's latest run. Only "not found" is
- * swallowed; any other error (Temporal unreachable) propagates so the lock is never stolen on a guess.
- */
-export function temporalHolderCheck(client: Pick<Client, 'workflow'>): HolderCheck {
-  return async (workflowId) => {
-    try {
-      const description = await client.workflow.getHandle(workflowId).describe();
-      // Anything not known to be closed (running, paused, unknown) counts as running: never steal on doubt.
-      return CLOSED_STATUSES.has(description.status.name) ? 'closed' : 'running';
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return 'not-found';
-      throw err;
-    }
-  };
 }

@@ -7,8 +7,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { AcumaticaClientRegistry } from '../activities/client-registry';
-import type { Config } from '../core/config';
-import type { Logger } from '../core/logger';
+import { outboundPolicy } from '../runtime/outbound';
+import type { Config } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
 import { createStore, parseMasterKey, SecretBox, type MongoConnection } from '../store';
 import { createSyncWorkers, type SyncWorkers } from './worker';
 
@@ -48,12 +49,15 @@ export async function openWorkerProcess(
         requestsPerMinute: config.ACUMATICA_REQUESTS_PER_MINUTE,
         maxConcurrent: config.ACUMATICA_MAX_CONCURRENT_REQUESTS,
       },
+      outbound: outboundPolicy(config),
+      timeoutMs: config.ACUMATICA_RESPONSE_TIMEOUT_MS,
+      connectTimeoutMs: config.ACUMATICA_CONNECT_TIMEOUT_MS,
+      maxPacingWaitMs: config.ACUMATICA_MAX_PACING_WAIT_MS,
     });
     opened.push(() => clients.close());
     const workers = await createSyncWorkers({
       connection,
       client,
-      db: mongo.db,
       store,
       clients,
       config,

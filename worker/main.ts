@@ -5,8 +5,8 @@
  * then signs every Acumatica session out and closes MongoDB.
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { loadConfig } from '../core/config';
-import { createLogger, type Logger } from '../core/logger';
+import { loadConfig } from '../runtime/config';
+import { createLogger, type Logger } from '../runtime/logger';
 import { connectMongo, ensureIndexes } from '../store';
 import { openWorkerProcess } from './compose';
 
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'worker');
   Runtime.install({
     logger: temporalLogger(logger),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } } },
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` } },
+    },
   });
 
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { appName: 'fsac-worker' });

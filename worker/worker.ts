@@ -6,13 +6,13 @@
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { AccountActivityGate } from '../activities/account-gate';
 import { createAcumaticaActivities } from '../activities/acumatica-activities';
 import type { AcumaticaClientRegistry } from '../activities/client-registry';
 import { createStoreActivities } from '../activities/store-activities';
-import type { Config } from '../core/config';
+import type { Config } from '../runtime/config';
 import type { Store } from '../store';
-import { RunLocks } from '../store/run-locks';
-import type { Db } from 'mongodb';
+import { loadWorkflowBundle } from './workflow-bundle';
 
 export type WorkerConfig = Pick<
   Config,
@@ -21,20 +21,21 @@ export type WorkerConfig = Pick<
   | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
   | 'ACUMATICA_ACTIVITIES_PER_SECOND'
   | 'ACUMATICA_MAX_CONCURRENT_ACTIVITIES'
+  | 'ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT'
   | 'SYNC_PAGE_SIZE'
   | 'SYNC_CONTINUE_AS_NEW_EVENTS'
+  | 'SYNC_UNREACHABLE_TIMEOUT_SECONDS'
 >;
 
 export interface SyncWorkerDeps {
   connection: NativeConnection;
   /** A Temporal client: the plan activity asks it whether a run lock's holder still runs. */
   client: Pick<Client, 'workflow'>;
-  db: Db;
   store: Store;
   clients: AcumaticaClientRegistry;
   config: WorkerConfig;
   logger: Logger;
-  /** A prebuilt bundle (tests build one per process); without it the workflows are bundled here. */
+  /** The workflow bundle (tests load one per process); without it, {@link loadWorkflowBundle} decides. */
   workflowBundle?: WorkflowBundle;
 }
 
@@ -51,7 +52,7 @@ export async function createSyncWorkers(deps: SyncWorkerDeps): Promise<SyncWorke
   const { config, logger } = deps;
   const storeActivities = createStoreActivities({
     store: deps.store,
-    runLocks: new RunLocks(deps.db),
+    runLocks: deps.store.runLocks,
     temporal: deps.client,
     config,
     logger: logger.child({ queue: 'sync' }),
@@ -59,16 +60,21 @@ export async function createSyncWorkers(deps: SyncWorkerDeps): Promise<SyncWorke
   const acumaticaActivities = createAcumaticaActivities({
     store: deps.store,
     clients: deps.clients,
+    gate: new AccountActivityGate(config.ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT),
     logger: logger.child({ queue: 'acumatica' }),
   });
 
+  let workflowBundle = deps.workflowBundle;
+  if (!workflowBundle) {
+    const loaded = await loadWorkflowBundle();
+    logger.info({ prebuilt: loaded.prebuilt }, 'workflow bundle loaded');
+    workflowBundle = loaded.bundle;
+  }
   const sync = await Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(deps.workflowBundle
-      ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle,
     activities: storeActivities,
   });
   const acumatica = await Worker.create({

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { EntityType } from '../core/entities';
 import type { EntityProgress, RunPlan, RunOutcome } from '../core/runs';
+import type { ChangeNotification, ChangesState, SyncRecordsState } from '../core/targeted-sync';
 
 export interface RunProgress {
   accountId: string;
@@ -22,3 +23,12 @@ export const entityProgressQuery = defineQuery<EntityProgress>('entityProgress')
 
 /** An entity child reports its progress to the run after each page. */
 export const entityProgressSignal = defineSignal<[EntityType, EntityProgress]>('entityProgress');
+
+/** Live state of a "sync now" (`syncRecords`): waiting behind a run, pushing, pulling, or each record's outcome. */
+export const syncRecordsStateQuery = defineQuery<SyncRecordsState>('syncRecordsState');
+
+/** The webhook receiver hands an accepted push notification to the account's change workflow. */
+export const changeNotificationSignal = defineSignal<[ChangeNotification]>('changeNotification');
+
+/** Live state of an account's change workflow: accepted, duplicate, pending, pulled. */
+export const changesStateQuery = defineQuery<ChangesState>('changesState');

@@ -2,3 +2,5 @@
 export { syncAccount } from './sync-account';
 export { syncEntity } from './sync-entity';
 export { checkConnection } from './check-connection';
+export { syncRecords } from './sync-records';
+export { pullChanges } from './pull-changes';

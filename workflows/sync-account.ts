@@ -13,6 +13,8 @@ import type { StoreActivities } from '../activities/types';
 import { ENTITIES, entitiesInPhase, PHASES, type EntityType } from '../core/entities';
 import {
   buildSummary,
+  describeCounts,
+  failedCount,
   FAILURE_TYPES,
   NON_RETRYABLE_FAILURE_TYPES,
   emptyCounts,
@@ -39,6 +41,7 @@ const RUN_STOPPING_TYPES: readonly string[] = [
   FAILURE_TYPES.auth,
   FAILURE_TYPES.config,
   FAILURE_TYPES.accountNotFound,
+  FAILURE_TYPES.unreachable,
 ];
 
 /**
@@ -136,6 +139,7 @@ async function runChild(plan: RunPlan, entity: EntityType): Promise<EntityResult
             full: plan.full,
             settings: plan.settings,
             runtime: plan.runtime,
+            ...(plan.connectionVersion ? { connectionVersion: plan.connectionVersion } : {}),
           },
           entity,
           pullSince: plan.pullSince[entity] ?? null,
@@ -180,11 +184,9 @@ async function finish(
   } else {
     await store.finishRun({ workflowId: info.workflowId, summary, watermarks });
   }
-  const failedCount =
-    results.reduce((n, r) => n + r.counts.failed, 0) + results.filter((r) => r.status === 'failed').length;
   upsertSearchAttributes([
     { key: SEARCH_ATTRIBUTES.outcome, value: summary.outcome },
-    { key: SEARCH_ATTRIBUTES.failedCount, value: failedCount },
+    { key: SEARCH_ATTRIBUTES.failedCount, value: failedCount(summary) },
   ]);
   upsertMemo({
     summary: summaryLine(summary),
@@ -198,6 +200,5 @@ async function finish(
 
 /** One line for the Temporal UI's memo column. */
 function summaryLine(s: RunSummary): string {
-  const t = s.totals;
-  return `${s.outcome}: ${t.pushed} pushed, ${t.pulled} pulled, ${t.unchanged} unchanged, ${t.failed} failed in ${Math.round(s.durationMs / 1000)}s`;
+  return `${s.outcome}: ${describeCounts(s, { unchanged: true })} in ${Math.round(s.durationMs / 1000)}s`;
 }

@@ -9,14 +9,18 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AcumaticaActivities, PageInput } from '../activities/types';
 import { ENTITIES, type EntityType } from '../core/entities';
 import {
+  addCascade,
   addCounts,
+  addSkips,
   emptyCounts,
   MAX_LISTED_FAILURES,
+  FAILURE_TYPES,
   NON_RETRYABLE_FAILURE_TYPES,
   type EntityCounts,
   type EntityProgress,
@@ -24,11 +28,13 @@ import {
   type PageResult,
   type RecordFailure,
   type RunPlan,
+  type CascadeCounts,
+  type SkipCounts,
 } from '../core/runs';
 import { entityProgressQuery, entityProgressSignal } from './definitions';
 
 export interface SyncEntityInput {
-  plan: Pick<RunPlan, 'accountId' | 'runId' | 'full' | 'settings' | 'runtime'>;
+  plan: Pick<RunPlan, 'accountId' | 'runId' | 'full' | 'settings' | 'runtime' | 'connectionVersion'>;
   entity: EntityType;
   pullSince: string | null;
   /** Carried across continue-as-new; absent on the first run of the child. */
@@ -45,6 +51,9 @@ export interface SyncEntityState {
   pages: number;
   pullStartedAt: string | null;
   pullCompletedFrom: string | null;
+  /** Absent in states carried over by runs that started before skips and cascades were counted. */
+  skippedBy?: SkipCounts;
+  cascade?: CascadeCounts;
 }
 
 const MAX_LISTED_MISSING_GEO = 200;
@@ -54,6 +63,8 @@ const MAX_LISTED_MISSING_GEO = 200;
  */
 export const PROGRESS_REPORT_INTERVAL_MS = 10_000;
 const PROGRESS_THROTTLE_PATCH = 'throttled-progress-reports';
+/** Runs before it reported a page's schedule-to-close timeout as the failure it wrapped. */
+const UNREACHABLE_PATCH = 'unreachable-acumatica';
 
 /**
  * One entity type of one run: pulls what Acumatica changed in the window (so last-modified-wins is decided
@@ -69,7 +80,12 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
     // Acumatica delays over-limit requests instead of refusing them: pages may take long.
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: '2 minutes',
-    scheduleToCloseTimeout: '6 hours',
+    // One page's attempts together: past this Acumatica counts as unreachable (activity options only,
+    // replay-safe; older plans carry no value and keep 6 hours).
+    scheduleToCloseTimeout:
+      plan.runtime.unreachableTimeoutSeconds !== undefined
+        ? plan.runtime.unreachableTimeoutSeconds * 1000
+        : '6 hours',
     // A cancelled run releases the account's lock when it finishes: its page activities must have stopped
     // by then, or a zombie push could race the next run's push of the same records.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -125,6 +141,7 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
     full: plan.full,
     settings: plan.settings,
     pageSize: plan.runtime.pageSize,
+    ...(plan.connectionVersion ? { connectionVersion: plan.connectionVersion } : {}),
   };
 
   try {
@@ -161,16 +178,22 @@ export async function syncEntity(input: SyncEntityInput): Promise<EntityResult> 
   } catch (err) {
     // continueAsNew() ends this run by throwing: it must leave the workflow, not become a failure.
     if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
-    error = describeFailure(err);
+    const timedOut = pageTimedOut(err);
+    const unreachable = timedOut && patched(UNREACHABLE_PATCH) ? timedOut : undefined;
+    error = unreachable
+      ? `Acumatica unreachable: a page kept failing for ${plan.runtime.unreachableTimeoutSeconds ?? 0} s (SYNC_UNREACHABLE_TIMEOUT_SECONDS); last failure: ${describeFailure(unreachable)}`
+      : describeFailure(err);
     state.stage = 'done';
     await report();
-    return result(entity, state, 'failed', error, failureType(err));
+    return result(entity, state, 'failed', error, unreachable ? FAILURE_TYPES.unreachable : failureType(err));
   }
   return result(entity, state, 'done');
 }
 
 function absorb(state: SyncEntityState, page: PageResult): void {
   state.counts = addCounts(state.counts, page.counts);
+  if (page.skippedBy) state.skippedBy = addSkips(state.skippedBy ?? {}, page.skippedBy);
+  if (page.cascade) state.cascade = addCascade(state.cascade ?? {}, page.cascade);
   state.pages += 1;
   if (state.failures.length < MAX_LISTED_FAILURES) {
     state.failures.push(...page.failures.slice(0, MAX_LISTED_FAILURES - state.failures.length));
@@ -197,6 +220,8 @@ function result(
     missingGeoCount: state.missingGeoCount,
     pullCompletedFrom: state.pullCompletedFrom,
     pages: state.pages,
+    ...(state.skippedBy ? { skippedBy: state.skippedBy } : {}),
+    ...(state.cascade ? { cascade: state.cascade } : {}),
     ...(error ? { error } : {}),
     ...(errorType ? { errorType } : {}),
   };
@@ -212,6 +237,17 @@ export function describeFailure(err: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   return current instanceof Error ? current.message : String(current);
+}
+
+/**
+ * When a page's attempts together outlasted its schedule-to-close time, the last failure they met
+ * (Temporal ends the retries with that failure, or with a timeout wrapping it); otherwise undefined.
+ */
+function pageTimedOut(err: unknown): Error | undefined {
+  if (!(err instanceof ActivityFailure) || err.retryState !== 'TIMEOUT') return undefined;
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) return cause.cause ?? cause;
+  return cause ?? err;
 }
 
 /** The `type` of the innermost ApplicationFailure, which workflows branch on. */

@@ -113,6 +113,7 @@ export function customerFromAcumatica(entity: AcumaticaRecord, ctx: PullContext)
       acumaticaId: id,
       key,
       reason: `sub-customer of ${parentKey} (sub-customers are off)`,
+      because: 'sub-customers-off',
     };
   }
   const mode = addressMode(ctx.settings);

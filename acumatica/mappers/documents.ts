@@ -56,13 +56,20 @@ export function documentDetails(
 
 /**
  * A line sold at our price: `ManualPrice` keeps Acumatica from repricing it. `SalesOrder` and
- * `ServiceOrder` lines differ only in the names of their description and quantity fields.
+ * `ServiceOrder` lines differ only in the names of their description and quantity fields. With
+ * `discountAmount` (sales documents, see `pricing.ts`) the line carries that amount as a manual
+ * discount instead of its own percentage.
  */
 export function agreedPriceLine(
   item: string | undefined,
   line: Line,
   names: { description: string; quantity: string },
+  discountAmount?: number,
 ): AcumaticaBody {
+  const discount =
+    discountAmount === undefined
+      ? { DiscountPercent: line.discountPercent }
+      : { DiscountAmount: discountAmount || undefined, ManualDiscount: discountAmount ? true : undefined };
   return wrapped({
     InventoryID: item,
     [names.description]: line.description,
@@ -70,7 +77,7 @@ export function agreedPriceLine(
     UnitPrice: line.unitPrice,
     ManualPrice: true,
     UOM: line.uom,
-    DiscountPercent: line.discountPercent,
+    ...discount,
   });
 }
 

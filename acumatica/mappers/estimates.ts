@@ -1,6 +1,7 @@
 /**
  * Estimates → Acumatica `SalesOrder` with order type `QT` (quotes; no SalesQuote entity exists in
- * the Default endpoint). The expiration date has no SalesOrder field and is not sent.
+ * the Default endpoint). The expiration date has no SalesOrder field and is not sent; the due date goes to
+ * `FinancialSettings.DueDate` like a sales order's.
  */
 import type { Estimate } from '../../core/records';
 import { salesDocumentMapper, salesDocumentToAcumatica } from './sales-order-document';

@@ -2,16 +2,12 @@
  * Invoices → Acumatica `Invoice` (AR invoice, type `Invoice`; push only; auto-numbered
  * `Type`/`ReferenceNbr`, found again through `CustomerOrder`).
  *
- * `InvoiceDetail` has `DiscountAmount` but no discount percentage, and manual document discounts
- * need a discount code configured in Acumatica, so every discount becomes line `DiscountAmount`:
- * a line's own percentage, plus document discounts spread over the lines (a percentage on each line,
- * an amount in proportion to the lines' amounts, cents rounded onto the largest line). A markup is an
- * extra line without an item (description, quantity 1, the amount or the percentage of the lines).
- * Sales tax: a tax ID becomes a `TaxDetails` row; the tax zone has no Invoice field (Acumatica takes
- * the customer's).
+ * Discounts, markups and sales tax map as on every sales document (`pricing.ts`): discounts become
+ * line `DiscountAmount` (`InvoiceDetail` has no discount percentage), markups item-less lines, a tax
+ * ID one `TaxDetails` row. The tax zone has no Invoice field (Acumatica takes the customer's).
  */
-import type { Adjustment, Invoice } from '../../core/records';
-import { roundTo, under, wrapped } from './common';
+import type { Invoice } from '../../core/records';
+import { under, wrapped } from './common';
 import {
   documentDependencies,
   documentDetails,
@@ -19,34 +15,13 @@ import {
   pushOnlyDocument,
   resolveDocument,
 } from './documents';
+import { lineDiscounts, markupRows, taxDetails } from './pricing';
 import type { AcumaticaBody, EntityMapper, FieldList, PushContext } from './types';
 
 const ENTITY = 'Invoice';
 export const INVOICE_TYPE = 'Invoice';
 
-const money = (value: number) => roundTo(value, 2);
 const party = (record: Invoice): DocumentParty => ({ entity: 'customers', id: record.customerId });
-
-/**
- * Discount amount per line: the line's percentage, then document discounts on the discounted lines.
- * Never more than a line's amount (Acumatica rejects negative lines).
- */
-export function lineDiscounts(lines: Invoice['lines'], discounts: readonly Adjustment[]): number[] {
-  const gross = lines.map((l) => money(l.quantity * l.unitPrice));
-  const own = lines.map((l, i) => money(((gross[i] ?? 0) * (l.discountPercent ?? 0)) / 100));
-  const base = gross.map((g, i) => g - (own[i] ?? 0));
-  const percent = discounts.filter((d) => d.kind === 'percent').reduce((sum, d) => sum + d.value, 0);
-  const extra = base.map((b) => money((b * percent) / 100));
-  const amount = money(discounts.filter((d) => d.kind === 'amount').reduce((sum, d) => sum + d.value, 0));
-  const total = base.reduce((a, b) => a + b, 0);
-  if (amount > 0 && total > 0) {
-    const shares = base.map((b) => money((amount * b) / total));
-    const largest = base.indexOf(Math.max(...base));
-    shares[largest] = money((shares[largest] ?? 0) + amount - shares.reduce((a, b) => a + b, 0));
-    shares.forEach((s, i) => (extra[i] = (extra[i] ?? 0) + s));
-  }
-  return gross.map((g, i) => Math.min(g, money((own[i] ?? 0) + (extra[i] ?? 0))));
-}
 
 /** Maps an invoice to an `Invoice` PUT body. */
 export function invoiceToAcumatica(record: Invoice, ctx: PushContext): AcumaticaBody {
@@ -63,20 +38,7 @@ export function invoiceToAcumatica(record: Invoice, ctx: PushContext): Acumatica
       DiscountAmount: discounts[i] || undefined,
     }),
   );
-  const linesNet = record.lines.reduce(
-    (sum, l) => sum + money(l.quantity * l.unitPrice * (1 - (l.discountPercent ?? 0) / 100)),
-    0,
-  );
-  for (const markup of record.markups) {
-    rows.push(
-      wrapped({
-        TransactionDescription: markup.description,
-        Qty: 1,
-        UnitPrice: markup.kind === 'amount' ? money(markup.value) : money((linesNet * markup.value) / 100),
-      }),
-    );
-  }
-  const tax = record.salesTax;
+  rows.push(...markupRows(record, { description: 'TransactionDescription', quantity: 'Qty' }));
   return {
     ...wrapped({
       Type: INVOICE_TYPE,
@@ -88,9 +50,7 @@ export function invoiceToAcumatica(record: Invoice, ctx: PushContext): Acumatica
       Terms: record.terms,
     }),
     Details: documentDetails(ctx.current, rows),
-    ...(tax?.taxId
-      ? { TaxDetails: [wrapped({ TaxID: tax.taxId, TaxRate: tax.ratePercent, TaxAmount: tax.amount })] }
-      : {}),
+    ...taxDetails(record.salesTax),
   };
 }
 

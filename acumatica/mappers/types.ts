@@ -4,7 +4,7 @@
  */
 import type { EntityType, RestVersion } from '../../core/entities';
 import type { CreateInputs, Line, RecordTypes } from '../../core/records';
-import type { RunSettings } from '../../core/runs';
+import type { RunSettings, SkipReason } from '../../core/runs';
 import type { AcumaticaRecord } from '../values';
 
 /** A request body for `PUT /<Entity>`: wrapped fields, linked objects, detail arrays. */
@@ -76,7 +76,7 @@ export type PullResult<T extends EntityType> =
       createDefaults: PulledFields<T>;
       unresolved: UnresolvedReference[];
     }
-  | { kind: 'skip'; acumaticaId: string | null; key: string; reason: string };
+  | { kind: 'skip'; acumaticaId: string | null; key: string; reason: string; because: SkipReason };
 
 /** How to read one entity type from Acumatica for a given version. */
 export interface PullQuery {

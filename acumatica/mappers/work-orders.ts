@@ -104,6 +104,7 @@ export function workOrderFromAcumatica(entity: AcumaticaRecord, ctx: PullContext
       acumaticaId: id,
       key,
       reason: `customer ${customerKey ?? '(none)'} is not synced`,
+      because: 'customer-not-synced',
     };
   }
   const status = str(entity, 'Status');

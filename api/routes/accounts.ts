@@ -1,7 +1,8 @@
 /** `/accounts`: create (with its schedule and a one-time API key), list, read, change, delete, validate. */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { resolveConnection, resolveSettings } from '../../core/settings';
+import { destinationProblem, outboundPolicy } from '../../runtime/outbound';
+import { resolveConnection, resolveSettings, SecretsRequiredError } from '../../core/settings';
 import { ValidationError } from '../../core/validation';
 import type { Account } from '../../store';
 import type { RouteContext } from '../context';
@@ -9,22 +10,37 @@ import { ApiError, errorResponses, invalidInput, notFound } from '../errors';
 import { accountView, createAccountBody, patchAccountBody, toAccountView } from '../schemas/accounts';
 import { accountId, accountParams, limitQuery } from '../schemas/common';
 
-/** Re-throws a core validation error with its fields under `prefix` (e.g. `connection.clientId`). */
+/**
+ * Re-throws a core validation error with its fields under `prefix` (e.g. `connection.clientId`); a
+ * destination change without its secrets keeps its own code, `secrets_required`.
+ */
 function validateUnder<T>(prefix: string, work: () => T): T {
   try {
     return work();
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    throw invalidInput(
-      err.issues.map((i) => ({
-        field: `${prefix}.${i.field}`,
-        message: i.message.startsWith(i.field)
-          ? `${prefix}.${i.message}`
-          : `${prefix}.${i.field}: ${i.message}`,
-        in: 'body' as const,
-      })),
-    );
+    const issues = err.issues.map((i) => ({
+      field: `${prefix}.${i.field}`,
+      message: i.message.startsWith(i.field)
+        ? `${prefix}.${i.message}`
+        : `${prefix}.${i.field}: ${i.message}`,
+      in: 'body' as const,
+    }));
+    if (err instanceof SecretsRequiredError) {
+      throw new ApiError(400, 'secrets_required', issues.map((i) => i.message).join('; '), { issues });
+    }
+    throw invalidInput(issues);
   }
+}
+
+/** 400 `destination_refused` when the outbound policy forbids the URL (its scheme or resolved address). */
+async function checkDestination(ctx: RouteContext, url: string): Promise<void> {
+  const problem = await destinationProblem(url, outboundPolicy(ctx.config));
+  if (problem === undefined) return;
+  const message = `connection.url ${problem}`;
+  throw new ApiError(400, 'destination_refused', message, {
+    issues: [{ field: 'connection.url', message, in: 'body' }],
+  });
 }
 
 /** Brings the account's Temporal Schedule in line with its settings (interval and paused). */
@@ -48,6 +64,7 @@ const checklist = z.object({
   ok: z.boolean(),
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
 });
+export type ConnectionChecklist = z.infer<typeof checklist>;
 
 export const accountRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (app, { ctx }) => {
   app.post(
@@ -70,8 +87,9 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async
     async (request, reply) => {
       const body = request.body;
       // Cross-field rules (OAuth needs a client id and secret, the tenant matches) named under their object.
-      validateUnder('connection', () => resolveConnection(undefined, body.connection));
+      const { connection } = validateUnder('connection', () => resolveConnection(undefined, body.connection));
       validateUnder('settings', () => resolveSettings(undefined, body.settings));
+      await checkDestination(ctx, connection.url);
       const { account, apiKey } = await ctx.store.accounts.create(body, ctx.box);
       try {
         await syncSchedule(ctx, account);
@@ -138,7 +156,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async
       if (request.body.connection !== undefined) {
         const patch = request.body.connection;
         const current = account.connection;
-        validateUnder('connection', () => {
+        const resolved = validateUnder('connection', () => {
           if (!current) return resolveConnection(undefined, patch);
           const { hasRestPassword, hasClientSecret, ...connection } = current;
           return resolveConnection(
@@ -146,6 +164,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async
             patch,
           );
         });
+        await checkDestination(ctx, resolved.connection.url);
         account = (await ctx.store.accounts.setConnection(id, patch, ctx.box)) ?? account;
       }
       if (request.body.name !== undefined)

@@ -18,6 +18,7 @@ const notificationView = z
     summary: z.record(z.string(), z.unknown()).describe('The run summary: counts per entity type, failures'),
   })
   .meta({ id: 'Notification' });
+export type NotificationView = z.infer<typeof notificationView>;
 
 function toView(n: Notification): z.infer<typeof notificationView> {
   return {

@@ -14,6 +14,7 @@ import type { RouteContext } from '../context';
 import { ApiError, errorBodySchema, errorResponses, notFound } from '../errors';
 import { accountId, accountParams } from '../schemas/common';
 import {
+  doNotSendBody,
   exportBody,
   listRecordsQuery,
   noteBody,
@@ -54,6 +55,21 @@ function ifMatchOf(header: string | string[] | undefined): IfMatch | undefined {
   return condition;
 }
 
+/**
+ * Sending a record marked "Do Not Send" (marking it for export, syncing it now) would silently override the
+ * exclusion: 409 naming the records, so the caller clears it first.
+ */
+export function refuseDoNotSend(type: EntityType, docs: readonly RecordBase[], action: string): void {
+  const excluded = docs.filter((d) => d.sync.doNotSend).map((d) => d._id);
+  if (excluded.length === 0) return;
+  const label = ENTITIES[type].label;
+  throw new ApiError(
+    409,
+    'do_not_send',
+    `${excluded.length === 1 ? `${label} ${excluded[0]} is` : `${excluded.length} ${label.toLowerCase()} records are`} marked Do Not Send; clear the exclusion (DELETE /accounts/{id}/records/${type}/{recordId}/do-not-send) before ${action}`,
+    { ids: excluded },
+  );
+}
 const pageView = z.object({ items: z.array(recordView), nextCursor: z.string().nullable() });
 
 export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (app, { ctx }) => {
@@ -77,6 +93,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
       if (!doc) throw notFound(label.toLowerCase());
       return doc;
     };
+    const refuseExcluded = (docs: readonly RecordBase[]) => refuseDoNotSend(type, docs, 'exporting');
 
     app.get(
       base,
@@ -126,7 +143,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
           tags,
           summary: pullOnly
             ? `${label} records come from Acumatica: export is refused with 400`
-            : `Export to Acumatica: mark records (by ids, by filter, or all) for the next sync run`,
+            : `Export to Acumatica: mark records (by ids, by filter, or all) for the next sync run; records marked Do Not Send are skipped by filter and refused with 409 by id`,
           params: accountParams,
           body: exportBody,
           response: {
@@ -143,7 +160,9 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
         await requireAccount(ctx, account);
         const body = request.body;
         if (body.ids) {
-          const found = new Set((await repo.getMany(account, body.ids)).map((d) => d._id));
+          const docs = await repo.getMany(account, body.ids);
+          refuseExcluded(docs);
+          const found = new Set(docs.map((d) => d._id));
           const marked = await repo.markForExport(account, { ids: [...found] });
           const missingIds = [...new Set(body.ids)].filter((id) => !found.has(id));
           return { marked, ...(missingIds.length > 0 ? { missingIds } : {}) };
@@ -229,11 +248,50 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
       },
       async (request, reply) => {
         const { id, recordId: rid } = request.params;
-        await getOr404(id, rid);
+        refuseExcluded([await getOr404(id, rid)]);
         await repo.markForExport(id, { ids: [rid] });
         return answer(reply, await getOr404(id, rid));
       },
     );
+
+    if (!pullOnly) {
+      app.put(
+        `${base}/:recordId/do-not-send`,
+        {
+          schema: {
+            tags,
+            summary: `Exclude a ${label.toLowerCase()} record from every push until cleared (External ID shows "Do Not Send"; pulls still update it)`,
+            params: recordParams,
+            body: doNotSendBody,
+            response: { 200: recordView, ...errorResponses },
+          },
+        },
+        async (request) => {
+          const { id, recordId: rid } = request.params;
+          const reason = request.body?.reason;
+          if (!(await repo.setDoNotSend(id, rid, reason ? { reason } : {})))
+            throw notFound(label.toLowerCase());
+          return view(await getOr404(id, rid));
+        },
+      );
+
+      app.delete(
+        `${base}/:recordId/do-not-send`,
+        {
+          schema: {
+            tags,
+            summary: `Clear "Do Not Send": the ${label.toLowerCase()} record is pushed again by its sync state`,
+            params: recordParams,
+            response: { 200: recordView, ...errorResponses },
+          },
+        },
+        async (request) => {
+          const { id, recordId: rid } = request.params;
+          if (!(await repo.clearDoNotSend(id, rid))) throw notFound(label.toLowerCase());
+          return view(await getOr404(id, rid));
+        },
+      );
+    }
   }
 
   // Any other type name: say which types exist instead of a bare 404.

@@ -20,6 +20,7 @@ const scheduleView = z
     skippedBecauseRunning: z.number(),
   })
   .meta({ id: 'Schedule' });
+export type ScheduleView = z.infer<typeof scheduleView>;
 
 export const settingsRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async (app, { ctx }) => {
   const readSchedule = async (accountId: string, intervalMinutes: number) => {

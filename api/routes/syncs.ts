@@ -42,6 +42,7 @@ const startView = z.object({
     .describe('already-running: a run of this account was in progress; this is that run'),
   temporalUiUrl: z.string(),
 });
+export type StartRunView = z.infer<typeof startView>;
 
 const runInfo = z
   .object({
@@ -55,7 +56,16 @@ const runInfo = z
     failedCount: z.number().nullable(),
     summary: z.string().nullable(),
     counts: z
-      .object({ pushed: z.number(), pulled: z.number(), unchanged: z.number(), failed: z.number() })
+      .object({
+        pushed: z.number(),
+        pulled: z.number(),
+        unchanged: z.number(),
+        skipped: z
+          .number()
+          .optional()
+          .describe('Pulled records the settings leave out (absent on older runs)'),
+        failed: z.number(),
+      })
       .nullable()
       .describe('Totals of a finished run, from its memo'),
     startedAt: timestamp,
@@ -77,6 +87,8 @@ const runDetail = runInfo
     failure: z.string().nullable(),
   })
   .meta({ id: 'SyncRunDetail' });
+export type SyncRunView = z.infer<typeof runInfo>;
+export type SyncRunDetailView = z.infer<typeof runDetail>;
 
 const historyEntry = z
   .object({
@@ -97,6 +109,7 @@ const historyEntry = z
     reason: z.string().optional(),
   })
   .meta({ id: 'HistoryEvent' });
+export type HistoryEventView = z.infer<typeof historyEntry>;
 
 const listQuery = z
   .object({

@@ -1,6 +1,7 @@
 /** Account request and response schemas, and the account view (no secrets, ever). */
 import { z } from 'zod';
 import {
+  accountNameSchema,
   AUTH_MODES,
   accountSettingsPatch,
   accountSettingsSchema,
@@ -8,7 +9,6 @@ import {
   connectionPatch,
 } from '../../core/settings';
 import { SUPPORTED_REST_VERSIONS } from '../../core/entities';
-import { accountNameSchema } from '../../store/accounts';
 import type { Account } from '../../store';
 import { timestamp } from './common';
 

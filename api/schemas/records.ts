@@ -56,7 +56,17 @@ const syncView = z.object({
   acumaticaModifiedAt: timestamp.optional(),
   lastSyncedAt: timestamp.optional(),
   lastError: z.object({ message: z.string(), code: z.string(), runId: z.string(), at: timestamp }).optional(),
+  doNotSend: z
+    .object({ at: timestamp, reason: z.string().optional() })
+    .optional()
+    .describe('Set while the record is excluded from pushes ("Do Not Send")'),
 });
+
+export const doNotSendBody = z
+  .object({ reason: text(500).optional() })
+  .strict()
+  // A PUT without a body arrives as null: exclude without a reason.
+  .nullish();
 
 const noteView = z.object({
   at: timestamp,
@@ -74,7 +84,7 @@ export const recordView = z
     externalId: z
       .string()
       .nullable()
-      .describe('The "External ID" column: Pending, Sync Failed, or the Acumatica key'),
+      .describe('The "External ID" column: Do Not Send, Pending, Sync Failed, or the Acumatica key'),
     syncState: z.enum(SYNC_STATES),
     sync: syncView,
     notes: z.array(noteView),
@@ -122,6 +132,7 @@ export function toRecordView(type: EntityType, doc: RecordBase): RecordView {
       acumaticaModifiedAt: sync.acumaticaModifiedAt,
       lastSyncedAt: sync.lastSyncedAt,
       lastError: sync.lastError,
+      doNotSend: sync.doNotSend,
     }) as RecordView['sync'],
     notes: toJson(notes) as RecordView['notes'],
     createdAt: createdAt.toISOString(),

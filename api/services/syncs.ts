@@ -12,14 +12,15 @@ import {
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
 import type { ConnectionCheck } from '../../activities/types';
-import type { Config } from '../../core/config';
+import type { Config } from '../../runtime/config';
 import type { EntityType } from '../../core/entities';
 import type { EntityCounts, RunSummary, SyncRunInput } from '../../core/runs';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
-import type { Logger } from '../../core/logger';
-import { temporalHolderCheck, type RunLocks } from '../../store/run-locks';
+import type { Logger } from '../../runtime/logger';
+import { temporalHolderCheck } from '../../runtime/run-lock-holders';
+import type { RunLocks } from '../../store';
 import { progressQuery, type RunProgress } from '../../workflows/definitions';
-import { ApiError, notFound } from '../errors';
+import { ApiError, notFound, TooManyRequestsError } from '../errors';
 import type { ApiMetrics } from '../metrics';
 import { formatHistory, type HistoryEntry, type HistoryLike } from './history';
 
@@ -101,7 +102,11 @@ export interface SyncServiceDeps {
   runLocks: RunLocks;
   config: Pick<
     Config,
-    'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_ACUMATICA_TASK_QUEUE' | 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
+    | 'TEMPORAL_UI_URL'
+    | 'TEMPORAL_NAMESPACE'
+    | 'CONNECTION_CHECK_INTERVAL_SECONDS'
   >;
   metrics: ApiMetrics;
   logger: Logger;
@@ -117,6 +122,8 @@ function quote(value: string): string {
 
 export class SyncService {
   private readonly now: () => Date;
+  /** When each account's connection was last checked (ms): the per-account rate limit of checks. */
+  private readonly lastChecks = new Map<string, number>();
 
   constructor(private readonly deps: SyncServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -220,6 +227,7 @@ export class SyncService {
     if (info.status === 'running') {
       try {
         progress = await handle.query(progressQuery);
+        await this.addLastFailures(workflowId, progress);
       } catch (err) {
         // No worker polling right now: the description still says it is running.
         this.deps.logger.warn({ workflowId, err: (err as Error).message }, 'progress query failed');
@@ -260,6 +268,7 @@ export class SyncService {
    * returns its checklist.
    */
   async checkConnection(accountId: string): Promise<ConnectionCheck[]> {
+    this.admitCheck(accountId);
     const workflowId = `check/${accountId}/${this.now().toISOString()}`;
     try {
       return await this.deps.client.workflow.execute('checkConnection', {
@@ -280,6 +289,57 @@ export class SyncService {
       }
       throw err;
     }
+  }
+
+  /**
+   * Adds, to each entity type still running, the last failure of the page Temporal is retrying (the
+   * pending activity of its child workflow): an unreachable Acumatica shows here while the run retries.
+   */
+  private async addLastFailures(workflowId: string, progress: RunProgress): Promise<void> {
+    await Promise.all(
+      Object.entries(progress.entities).map(async ([entity, entityProgress]) => {
+        if (!entityProgress || entityProgress.status === 'done' || entityProgress.status === 'failed') return;
+        let description: WorkflowExecutionDescription;
+        try {
+          description = await this.deps.client.workflow.getHandle(`${workflowId}/${entity}`).describe();
+        } catch (err) {
+          // Not started yet (a later phase): nothing to show.
+          if (err instanceof WorkflowNotFoundError) return;
+          throw err;
+        }
+        const pending = description.raw.pendingActivities?.find((a) => a.lastFailure?.message);
+        if (!pending?.lastFailure?.message) return;
+        const type = pending.lastFailure.applicationFailureInfo?.type;
+        entityProgress.lastFailure = {
+          message: pending.lastFailure.message,
+          ...(type ? { type } : {}),
+          attempt: pending.attempt ?? 1,
+        };
+      }),
+    );
+  }
+
+  /**
+   * One connection check per account per CONNECTION_CHECK_INTERVAL_SECONDS: each check takes a slot of
+   * the worker and a sign-in on the account's ERP, so a script hammering "validate" is turned away here.
+   * @throws TooManyRequestsError (429 with Retry-After) when the account checked too recently
+   */
+  private admitCheck(accountId: string): void {
+    const now = this.now().getTime();
+    const intervalMs = this.deps.config.CONNECTION_CHECK_INTERVAL_SECONDS * 1000;
+    const last = this.lastChecks.get(accountId);
+    if (last !== undefined && now - last < intervalMs) {
+      const wait = Math.ceil((last + intervalMs - now) / 1000);
+      throw new TooManyRequestsError(
+        'too_many_checks',
+        `the connection of this account was checked less than ${this.deps.config.CONNECTION_CHECK_INTERVAL_SECONDS} s ago; try again in ${wait} s`,
+        wait,
+      );
+    }
+    if (this.lastChecks.size >= 10_000) {
+      for (const [id, at] of this.lastChecks) if (now - at >= intervalMs) this.lastChecks.delete(id);
+    }
+    this.lastChecks.set(accountId, now);
   }
 
   private async describeRun(accountId: string, workflowId: string): Promise<WorkflowExecutionDescription> {

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Config } from '../../core/config';
+import type { Config } from '../../runtime/config';
 
 /** Connects a Temporal client for the API (schedules, starting runs, visibility, history). */
 export async function connectTemporal(

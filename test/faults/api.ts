@@ -6,7 +6,7 @@ import pino from 'pino';
 import { buildApp } from '../../api/app';
 import type { App } from '../../api/context';
 import { ScheduleService } from '../../api/services/schedules';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../runtime/config';
 import type { FaultStack } from './stack';
 import type { WorkerHandle } from './worker';
 
@@ -18,8 +18,17 @@ export interface FaultApi {
   close(): Promise<void>;
 }
 
+export interface FaultApiOptions {
+  /** Serves the console built in this folder at `/` (console/build.ts). */
+  consoleDir?: string;
+}
+
 /** Builds the API over the stack's MongoDB and Temporal, starting runs on `worker`'s task queues. */
-export async function openApi(stack: FaultStack, worker: WorkerHandle): Promise<FaultApi> {
+export async function openApi(
+  stack: FaultStack,
+  worker: WorkerHandle,
+  options: FaultApiOptions = {},
+): Promise<FaultApi> {
   const config = loadConfig({
     NODE_ENV: 'test',
     MONGODB_URL: stack.mongoUrl,
@@ -34,9 +43,9 @@ export async function openApi(stack: FaultStack, worker: WorkerHandle): Promise<
     config,
     logger: pino({ level: 'silent' }),
     store: stack.store,
-    db: stack.mongo.db,
     temporal: stack.client,
     schedules,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   await app.ready();
   return { app, schedules, close: () => app.close() };

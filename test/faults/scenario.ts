@@ -316,6 +316,8 @@ export interface Figures {
   staleAnswers?: number;
   injected: Record<string, unknown>;
   checked: Record<string, unknown>;
+  /** The noisy-neighbour scenario only: A's run time next to a hung ERP ÷ A's run time alone. */
+  noisyNeighbourRatio?: number;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { EntityType } from '../../core/entities';
 import type { RunSummary, SyncRunInput } from '../../core/runs';
 import type { EmulatorOptions } from '../../emulator';
 import type { Account } from '../../store/accounts';
-import { openApi, type FaultApi } from './api';
+import { openApi, type FaultApi, type FaultApiOptions } from './api';
 import {
   createAccount,
   runResult,
@@ -30,7 +30,7 @@ export interface SuiteOptions {
   /** Starts the worker in `before` (the default); a scenario that kills it starts it itself. */
   startWorker?: boolean;
   /** Builds the HTTP API over the stack, starting runs on the worker's task queues. */
-  api?: boolean;
+  api?: boolean | FaultApiOptions;
 }
 
 export interface FaultSuite {
@@ -73,7 +73,7 @@ export function useFaultSuite(name: string, options: SuiteOptions = {}): FaultSu
     stack = await openFaultStack(name);
     worker = workerProcess(stack, options.worker);
     if (options.startWorker !== false) await worker.start();
-    if (options.api) api = await openApi(stack, worker);
+    if (options.api) api = await openApi(stack, worker, options.api === true ? {} : options.api);
   });
   after(async () => {
     await api?.close();

@@ -13,6 +13,8 @@ export interface WorkerOptions {
   /** Activities per second over the Acumatica task queue (server-side limit for all workers). */
   activitiesPerSecond?: number;
   maxConcurrentActivities?: number;
+  /** Further configuration keys of the worker (e.g. an account's share of the activity slots). */
+  env?: Record<string, string>;
 }
 
 export interface WorkerHandle {
@@ -60,6 +62,7 @@ export function workerProcess(stack: FaultStack, options: WorkerOptions = {}): W
         SYNC_PAGE_SIZE: String(options.pageSize ?? 10),
         ACUMATICA_ACTIVITIES_PER_SECOND: String(options.activitiesPerSecond ?? 200),
         ACUMATICA_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrentActivities ?? 8),
+        ...options.env,
       };
       proc = spawnLogged(
         'worker',

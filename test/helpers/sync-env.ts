@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
 import pino, { type Logger } from 'pino';
 import { AcumaticaClientRegistry } from '../../activities/client-registry';
@@ -25,20 +25,19 @@ import {
 } from '../../emulator';
 import type { RestVersion } from '../../core/entities';
 import type { RunSummary, SyncRunInput } from '../../core/runs';
-import { DEV_MASTER_KEY } from '../../core/config';
+import { DEV_MASTER_KEY } from '../../runtime/config';
 import { connectMongo, createStore, ensureIndexes, parseMasterKey, SecretBox, type Store } from '../../store';
 import type { Account } from '../../store/accounts';
 import { createSyncWorkers, type WorkerConfig } from '../../worker/worker';
+import { loadWorkflowBundle } from '../../worker/workflow-bundle';
 import type { syncAccount } from '../../workflows';
+import { DEVELOPMENT_OUTBOUND } from '../../runtime/outbound';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
-/** The shipped workflows, bundled once per test process. */
+/** The shipped workflows, loaded once per test process (prebuilt by `npm run workflows:bundle` when current). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
+  bundle ??= loadWorkflowBundle().then((loaded) => loaded.bundle);
   return bundle;
 }
 
@@ -90,6 +89,8 @@ export interface SetupOptions {
   continueAsNewAt?: number;
   /** Clock of the repositories the workers use (our `updatedAt`). */
   now?: () => Date;
+  /** Workflow code for the workers (default: this tree's); the history recorder passes an older commit's. */
+  workflowBundle?: WorkflowBundle;
 }
 
 export interface SyncEnv {
@@ -180,8 +181,10 @@ async function setupSyncEnv(args: {
     TEMPORAL_ACUMATICA_TASK_QUEUE: `acumatica-${suffix}`,
     ACUMATICA_ACTIVITIES_PER_SECOND: 1000,
     ACUMATICA_MAX_CONCURRENT_ACTIVITIES: 8,
+    ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT: 8,
     SYNC_PAGE_SIZE: options.pageSize ?? 50,
     SYNC_CONTINUE_AS_NEW_EVENTS: options.continueAsNewAt ?? 2000,
+    SYNC_UNREACHABLE_TIMEOUT_SECONDS: 3600,
   };
   const logger = testLogger();
   const clients = new AcumaticaClientRegistry({
@@ -189,6 +192,7 @@ async function setupSyncEnv(args: {
     box: TEST_BOX,
     logger,
     limits: { requestsPerMinute: 60_000, maxConcurrent: 8 },
+    outbound: DEVELOPMENT_OUTBOUND,
   });
 
   const runWorkers = async <T>(
@@ -198,12 +202,11 @@ async function setupSyncEnv(args: {
     const workers = await createSyncWorkers({
       connection: env.nativeConnection,
       client: env.client,
-      db,
       store: runOptions.wrapStore ? runOptions.wrapStore(store) : store,
       clients,
       config,
       logger,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: options.workflowBundle ?? (await workflowBundle()),
     });
     const running = workers.run();
     try {

@@ -23,6 +23,7 @@ import {
   type AuthSettings,
   type ClientOptions,
 } from '../../../acumatica';
+import { waitFor } from '../../helpers/wait';
 
 const logger = pino({ level: 'silent' });
 
@@ -57,15 +58,6 @@ function clientFor(
     { baseUrl: emulator.url, tenant: 'Company', endpointName: 'Default', restVersion, auth },
     { logger, timeoutMs: 30_000, ...options },
   );
-}
-
-/** Polls a condition until it holds or the deadline passes. */
-async function waitFor(condition: () => boolean, what: string, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 function customer(id: string, name = `Customer ${id}`) {
@@ -523,9 +515,8 @@ describe('queries, actions and cancellation', () => {
         emulator.admin.setFaults({ latency: { ms: 2_000 }, target: { method: 'GET' } });
         const controller = new AbortController();
         const pending = client.get('Customer', 'C1', { signal: controller.signal });
-        await waitFor(
-          () => (emulator.admin.counters()['GET Customer'] ?? 0) >= 1,
-          'the request to reach the server',
+        await waitFor('the request to reach the server', () =>
+          (emulator.admin.counters()['GET Customer'] ?? 0) >= 1 ? true : undefined,
         );
         controller.abort(new Error('activity cancelled'));
         await assert.rejects(pending, /activity cancelled/);

@@ -21,11 +21,16 @@ after(async () => {
 const inject = (opts: InjectOptions) => env.app.inject(opts);
 
 describe('health', () => {
-  it('answers /health and /ready without a key', async () => {
+  it('answers /health and /ready without a key; /ready wants a worker', async () => {
     assert.equal((await inject({ method: 'GET', url: '/health' })).statusCode, 200);
+    // No worker polls this file's task queues: the stores answer, but the connector is not ready.
     const ready = await inject({ method: 'GET', url: '/ready' });
-    assert.equal(ready.statusCode, 200, ready.body);
-    assert.deepEqual(ready.json().checks, { mongodb: { ok: true }, temporal: { ok: true } });
+    assert.equal(ready.statusCode, 503, ready.body);
+    assert.deepEqual(ready.json().checks, {
+      mongodb: { ok: true },
+      temporal: { ok: true },
+      worker: { ok: false, detail: `no worker polls the task queue ${env.config.TEMPORAL_TASK_QUEUE}` },
+    });
   });
 
   it('serves the OpenAPI document with every route and its schemas', async () => {
@@ -290,6 +295,56 @@ describe('settings and schedule', () => {
 });
 
 describe('records', () => {
+  it('estimates and sales orders accept a due date, discounts, markups and sales tax like invoices', async () => {
+    const a = await createAccount(env.app);
+    const post = (type: string, payload: Record<string, unknown>) =>
+      inject({
+        method: 'POST',
+        url: `/accounts/${a.id}/records/${type}`,
+        headers: bearer(a.apiKey),
+        payload,
+      });
+    const customer = (await post('customers', { name: 'Priced Co' })).json<{ id: string }>().id;
+    const pricing = {
+      customerId: customer,
+      date: '2025-03-04',
+      dueDate: '2025-04-03',
+      lines: [{ sku: 'PUMP-1', quantity: 2, unitPrice: 249.5, discountPercent: 5 }],
+      discounts: [{ description: 'Coupon', kind: 'amount', value: 20 }],
+      markups: [{ description: 'Rush delivery', kind: 'percent', value: 10 }],
+      salesTax: { taxZoneId: 'IL', taxId: 'ILSTATE', ratePercent: 6.25 },
+    };
+    for (const type of ['estimates', 'sales-orders']) {
+      const created = await post(type, pricing);
+      assert.equal(created.statusCode, 201, created.body);
+      const read = await inject({
+        method: 'GET',
+        url: `/accounts/${a.id}/records/${type}/${created.json<{ id: string }>().id}`,
+        headers: bearer(a.apiKey),
+      });
+      const body = read.json<typeof pricing>();
+      assert.deepEqual(
+        [body.dueDate, body.discounts, body.markups, body.salesTax],
+        [pricing.dueDate, pricing.discounts, pricing.markups, pricing.salesTax],
+        type,
+      );
+      const bad = await post(type, {
+        ...pricing,
+        dueDate: '2025-03-01',
+        discounts: [{ description: 'Too much', kind: 'percent', value: 120 }],
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(
+        bad
+          .json<{ error: { details: { issues: { field: string }[] } } }>()
+          .error.details.issues.map((i) => i.field)
+          .sort(),
+        ['discounts.0.value', 'dueDate'],
+        type,
+      );
+    }
+  });
+
   it('creates, reads, updates, lists with filters and pages, and adds notes', async () => {
     const a = await createAccount(env.app);
     const base = `/accounts/${a.id}/records/customers`;
@@ -537,6 +592,39 @@ describe('the error contract', () => {
     assert.equal(notFound.statusCode, 404);
     assert.equal(notFound.json().error.code, 'not_found');
     assert.ok(notFound.headers['x-request-id']);
+  });
+
+  it('answers a __proto__ or constructor.prototype key with a 400 naming the key, not "invalid JSON"', async () => {
+    const a = await createAccount(env.app);
+    const url = `/accounts/${a.id}/records/customers`;
+    for (const [payload, field] of [
+      ['{"name":"Acme","__proto__":{"isAdmin":true}}', '__proto__'],
+      [
+        '{"name":"Acme","contacts":[{"name":"x","constructor":{"prototype":{"y":1}}}]}',
+        'contacts.0.constructor',
+      ],
+    ] as const) {
+      const res = await inject({
+        method: 'POST',
+        url,
+        headers: { ...admin, 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      const error = res.json().error as { code: string; message: string; details: { issues: unknown[] } };
+      assert.equal(error.code, 'validation_failed');
+      assert.match(error.message, new RegExp(`the key "${field.split('.').at(-1)!}" is not accepted`));
+      assert.deepEqual(error.details.issues, [{ field, message: error.message, in: 'body' }]);
+    }
+    // A constructor key that is plain data is accepted as JSON (and then validated like any field).
+    const plain = await inject({
+      method: 'POST',
+      url,
+      headers: { ...admin, 'content-type': 'application/json' },
+      payload: '{"name":"Acme","constructor":1}',
+    });
+    assert.equal(plain.json().error.code, 'validation_failed');
+    assert.doesNotMatch(plain.json().error.message, /not accepted in a request body/);
   });
 
   it('reports every bad field of params, query and body at once', async () => {

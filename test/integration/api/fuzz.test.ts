@@ -159,6 +159,8 @@ const endpoints: Endpoint[] = [
   { method: 'PATCH', path: '/accounts/:id', body: true },
   { method: 'DELETE', path: '/accounts/:bad', body: false },
   { method: 'POST', path: '/accounts/:bad/connection/validate', body: false },
+  { method: 'GET', path: '/accounts/:id/keys', body: false },
+  { method: 'POST', path: '/accounts/:id/keys', body: true },
   { method: 'GET', path: '/accounts/:id/settings', body: false },
   { method: 'PATCH', path: '/accounts/:id/settings', body: true },
   { method: 'GET', path: '/accounts/:id/schedule', body: false },

@@ -262,6 +262,62 @@ describe('emulator over HTTP', () => {
     assert.equal(after.body?.Status.value, 'Open');
   });
 
+  test('taxes: the rate comes from the tax, the amount is computed unless set, rows match by TaxID', async () => {
+    const tax = await call(emu, h, 'PUT', `${V24}/Tax`, {
+      TaxID: { value: 'wastate' },
+      Description: { value: 'WA State' },
+      TaxSchedule: [{ TaxRate: { value: 6.5 } }],
+    });
+    assert.equal(tax.status, 200);
+    assert.equal(tax.body?.TaxID.value, 'WASTATE');
+    const order = await call(emu, h, 'PUT', `${V24}/SalesOrder?$expand=Details,TaxDetails`, {
+      CustomerID: { value: 'C000002' },
+      Details: [
+        { InventoryID: { value: 'SVC0001' }, OrderQty: { value: 2 }, UnitPrice: { value: 50 } },
+        {
+          InventoryID: { value: 'SVC0002' },
+          OrderQty: { value: 1 },
+          UnitPrice: { value: 200 },
+          DiscountPercent: { value: 10 },
+        },
+      ],
+      TaxDetails: [{ TaxID: { value: 'WASTATE' }, TaxRate: { value: 99 } }],
+    });
+    assert.equal(order.status, 200);
+    // Lines 100 + (200 − 20); tax 6.5 % of 280 = 18.20.
+    assert.equal(order.body?.Details[1].DiscountAmount.value, 20);
+    assert.deepEqual(
+      [order.body?.TaxDetails.length, order.body?.TaxDetails[0].TaxRate.value],
+      [1, 6.5],
+      'the rate a client sends is not kept',
+    );
+    assert.equal(order.body?.TaxDetails[0].TaxableAmount.value, 280);
+    assert.equal(order.body?.TaxTotal.value, 18.2);
+    assert.equal(order.body?.OrderTotal.value, 298.2);
+
+    const key = `${V24}/SalesOrder/SO/${order.body?.OrderNbr.value as string}?$expand=TaxDetails`;
+    const overridden = await call(emu, h, 'PUT', `${V24}/SalesOrder?$expand=TaxDetails`, {
+      id: order.body?.id,
+      TaxDetails: [{ TaxID: { value: 'WASTATE' }, TaxAmount: { value: 17.5 } }],
+    });
+    assert.equal(overridden.body?.TaxDetails.length, 1, 'a row sent again by TaxID updates it');
+    assert.equal(overridden.body?.TaxTotal.value, 17.5);
+    const relined = await call(emu, h, 'PUT', `${V24}/SalesOrder?$expand=TaxDetails`, {
+      id: order.body?.id,
+      Details: [{ id: order.body?.Details[0].id, OrderQty: { value: 3 } }],
+    });
+    assert.equal(relined.body?.TaxTotal.value, 17.5, 'a manual tax amount stays when lines change');
+    assert.equal((await call(emu, h, 'GET', key)).body?.OrderTotal.value, 347.5);
+
+    const unknown = await call(emu, h, 'PUT', `${V24}/Invoice`, {
+      Customer: { value: 'C000002' },
+      Details: [{ InventoryID: { value: 'SVC0001' }, Qty: { value: 1 }, UnitPrice: { value: 10 } }],
+      TaxDetails: [{ TaxID: { value: 'NOSUCHTAX' } }],
+    });
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.body?.TaxDetails[0].TaxID.error, "'Tax ID' cannot be found in the system.");
+  });
+
   test('admin edit bumps the modified time and counters count per route', async () => {
     emu.admin.resetCounters();
     const c = (await call(emu, h, 'GET', `${V24}/Customer/C000004`)).body!;

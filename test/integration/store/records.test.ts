@@ -279,6 +279,23 @@ describe('records: sync state', () => {
     assert.match(failed.notes[0]?.text ?? '', /cannot be found/);
     assert.equal(failed.notes[0]?.runId, 'run-1');
 
+    // The same failure again in the same run (a page retried after a heartbeat) adds no second note;
+    // another message, or the same one in a later run, does.
+    const again = { message: "CustomerID: 'Customer' cannot be found", code: 'AcumaticaRejected' };
+    assert.equal(await orders.markFailed(accountId, one._id, { ...again, runId: 'run-1' }), 'failed');
+    assert.equal((await orders.get(accountId, one._id))?.notes.length, 1);
+    await orders.markFailed(accountId, one._id, { ...again, message: 'Timed out', runId: 'run-1' });
+    await orders.markFailed(accountId, one._id, { ...again, runId: 'run-2' });
+    assert.deepEqual(
+      (await orders.get(accountId, one._id))?.notes.map((n) => [n.runId, n.text.slice(0, 20)]),
+      [
+        ['run-1', 'Sync failed: Custome'],
+        ['run-1', 'Sync failed: Timed o'],
+        ['run-2', 'Sync failed: Custome'],
+      ],
+    );
+    assert.equal(await orders.markFailed(newId('acc'), one._id, { ...again, runId: 'run-3' }), null);
+
     assert.equal(await orders.markForExport(accountId, { filter: { state: 'failed' } }), 1);
     assert.equal((await orders.get(accountId, one._id))?.sync.state, 'pending');
     await assert.rejects(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Store } from '../../../store';
+import { crashOnceAfterPut } from '../../helpers/crash';
 import { byExternalRef } from '../../helpers/inspect';
 import {
   createMarked,
@@ -11,33 +11,6 @@ import {
   workOrderInput,
 } from '../../helpers/records';
 import { openSyncStack, type SyncStack } from '../../helpers/sync-env';
-
-/** A store whose `markSynced` of one entity type throws once: the worker "dies" after the PUT, before the write-back. */
-function crashOnceAfterPut(entity: 'sales-orders' | 'work-orders'): {
-  wrap: (store: Store) => Store;
-  crashed: () => boolean;
-} {
-  let crashed = false;
-  return {
-    crashed: () => crashed,
-    wrap: (store) => {
-      const repo = store.records[entity];
-      const proxy = new Proxy(repo, {
-        get(target, prop, receiver) {
-          if (prop === 'markSynced' && !crashed) {
-            return () => {
-              crashed = true;
-              return Promise.reject(new Error('worker lost between the PUT and the write-back'));
-            };
-          }
-          const value: unknown = Reflect.get(target, prop, receiver);
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-      return { ...store, records: { ...store.records, [entity]: proxy } };
-    },
-  };
-}
 
 describe('exactly-once creation of auto-numbered documents', () => {
   let stack: SyncStack;

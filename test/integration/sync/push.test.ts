@@ -11,6 +11,7 @@ import {
   workOrderInput,
 } from '../../helpers/records';
 import { accountSnapshot, putCount } from '../../helpers/inspect';
+import { erpClient } from '../../helpers/erp';
 
 describe('push', () => {
   let stack: SyncStack;
@@ -228,6 +229,75 @@ describe('push', () => {
       assert.equal(counters['PUT ServiceOrder'], 1);
       const erp = emulator.admin.records('ServiceOrder')[0];
       assert.equal(erp?.values.Description, 'Repair, revised');
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('estimates and sales orders push due date, discounts, markups and tax; totals equal in Acumatica', async () => {
+    const env = await stack.setup({
+      settings: { entityTypes: ['customers', 'products', 'estimates', 'sales-orders'] },
+    });
+    try {
+      const { store, account, emulator } = env;
+      // The tenant's tax, as an Acumatica admin sets it up (the rate lives in the tax's schedule).
+      const erp = erpClient(emulator);
+      await erp.put('Tax', { TaxID: { value: 'ILSTATE' }, TaxSchedule: [{ TaxRate: { value: 6.25 } }] });
+      await erp.close();
+      const customer = await createMarked(store, account.id, 'customers', customerInput());
+      const product = await createMarked(store, account.id, 'products', productInput());
+      const pricing = {
+        dueDate: '2025-04-03',
+        lines: [
+          { productId: product._id, quantity: 4, unitPrice: 25, discountPercent: 10 },
+          { productId: product._id, quantity: 1, unitPrice: 60 },
+        ],
+        discounts: [
+          { description: 'Loyalty', kind: 'percent' as const, value: 5 },
+          { description: 'Coupon', kind: 'amount' as const, value: 10 },
+        ],
+        markups: [{ description: 'Rush delivery', kind: 'amount' as const, value: 15 }],
+      };
+      const order = await createMarked(
+        store,
+        account.id,
+        'sales-orders',
+        salesOrderInput(customer._id, product._id, {
+          ...pricing,
+          salesTax: { taxZoneId: 'IL', taxId: 'ILSTATE' },
+        }),
+      );
+      const estimate = await createMarked(store, account.id, 'estimates', {
+        customerId: customer._id,
+        date: '2025-03-04',
+        ...pricing,
+        salesTax: { taxId: 'ILSTATE', amount: 9.99 },
+      });
+      const summary = await env.runSync();
+      assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.failures));
+
+      // Lines 90 + 60 = 150; 5 % of it (7.50) and the 10.00 coupon off: 132.50; the 15.00 markup: 147.50.
+      const linesNet = 147.5;
+      const byRef = (ref: string) =>
+        emulator.admin.records('SalesOrder').find((r) => r.values.ExternalRef === ref)!;
+      const so = byRef((await reload(store, account.id, 'sales-orders', order._id)).externalRef);
+      assert.equal(so.values.OrderType, 'SO');
+      assert.equal(String(so.linked.FinancialSettings?.values.DueDate).slice(0, 10), '2025-04-03');
+      assert.equal(so.linked.FinancialSettings?.values.CustomerTaxZone, 'IL');
+      assert.equal(so.details.Details?.length, 3, 'two lines and the markup line');
+      assert.equal(so.values.TaxTotal, 9.22, 'Acumatica computes 6.25 % of 147.50');
+      assert.equal(so.values.OrderTotal, linesNet + 9.22);
+
+      const qt = byRef((await reload(store, account.id, 'estimates', estimate._id)).externalRef);
+      assert.equal(qt.values.OrderType, 'QT');
+      assert.equal(String(qt.linked.FinancialSettings?.values.DueDate).slice(0, 10), '2025-04-03');
+      assert.equal(
+        qt.details.Details?.[0]?.values.DiscountAmount,
+        20.5,
+        '10.00 own, 4.50 loyalty, 6.00 of the coupon',
+      );
+      assert.equal(qt.values.TaxTotal, 9.99, 'the tax amount we send is kept');
+      assert.equal(qt.values.OrderTotal, linesNet + 9.99);
     } finally {
       await env.close();
     }

@@ -9,7 +9,8 @@ import {
 } from '../../../activities/client-registry';
 import type { ConnectionWithSecrets } from '../../../store/accounts';
 import { parseMasterKey, SecretBox } from '../../../store/secrets';
-import { DEV_MASTER_KEY } from '../../../core/config';
+import { DEV_MASTER_KEY } from '../../../runtime/config';
+import { DEVELOPMENT_OUTBOUND } from '../../../runtime/outbound';
 
 const connection = (password: string): ConnectionWithSecrets => ({
   connection: {
@@ -21,6 +22,7 @@ const connection = (password: string): ConnectionWithSecrets => ({
     authMode: 'cookie',
   },
   secrets: { restPassword: password },
+  version: `v-${password}`,
 });
 
 function registry(stored: () => ConnectionWithSecrets | null, exists = true) {
@@ -33,6 +35,7 @@ function registry(stored: () => ConnectionWithSecrets | null, exists = true) {
     box: new SecretBox([parseMasterKey(DEV_MASTER_KEY)]),
     logger: pino({ level: 'silent' }),
     limits: { requestsPerMinute: 60, maxConcurrent: 2 },
+    outbound: DEVELOPMENT_OUTBOUND,
   });
 }
 
@@ -46,6 +49,24 @@ describe('AcumaticaClientRegistry', () => {
       assert.equal(await clients.get('acc_1'), a);
       password = 'two';
       assert.notEqual(await clients.get('acc_1'), a, 'a new secret builds a new client');
+    } finally {
+      await clients.close();
+    }
+  });
+
+  test("a run's connection version: the same connection serves it, an edited one is refused", async () => {
+    let password = 'one';
+    const clients = registry(() => connection(password));
+    try {
+      const client = await clients.get('acc_1', 'v-one');
+      assert.equal(await clients.get('acc_1'), client);
+      password = 'two';
+      await assert.rejects(
+        clients.get('acc_1', 'v-one'),
+        (err: unknown) =>
+          err instanceof AccountConfigError && /was changed after this run started/.test(err.message),
+      );
+      assert.ok(await clients.get('acc_1', 'v-two'), 'a run started after the edit gets the new client');
     } finally {
       await clients.close();
     }

@@ -77,6 +77,16 @@ describe('toActivityFailure', () => {
     assert.deepEqual((f.details?.[0] as { fieldErrors: unknown }).fieldErrors, err.fieldErrors);
   });
 
+  test('a programming error fails the activity for good, with the original error as its cause', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'value')");
+    const f = failure(bug);
+    assert.equal(f.type, FAILURE_TYPES.internal);
+    assert.equal(f.nonRetryable, true);
+    assert.equal(f.message, "TypeError: Cannot read properties of undefined (reading 'value')");
+    assert.equal(f.cause, bug);
+    assert.equal(failure(new ReferenceError('x is not defined')).type, FAILURE_TYPES.internal);
+  });
+
   test('other errors pass through unchanged (retried by the default policy)', () => {
     const err = new Error('mongo down');
     assert.equal(toActivityFailure(err), err);

@@ -50,13 +50,21 @@ function deps(options: {
     acquired,
     deps: {
       store: {
-        accounts: { get: () => Promise.resolve(account) },
+        accounts: {
+          get: () => Promise.resolve(account),
+          connectionVersion: () => Promise.resolve('c0nn3ct10nv3rs10n'),
+        },
         watermarks: { get: () => Promise.resolve(options.watermark ?? null) },
       } as unknown as StoreActivityDeps['store'],
       runLocks,
       holderCheck: () => Promise.resolve('running'),
       temporal: {} as StoreActivityDeps['temporal'],
-      config: { TEMPORAL_ACUMATICA_TASK_QUEUE: 'acu', SYNC_PAGE_SIZE: 100, SYNC_CONTINUE_AS_NEW_EVENTS: 500 },
+      config: {
+        TEMPORAL_ACUMATICA_TASK_QUEUE: 'acu',
+        SYNC_PAGE_SIZE: 100,
+        SYNC_CONTINUE_AS_NEW_EVENTS: 500,
+        SYNC_UNREACHABLE_TIMEOUT_SECONDS: 900,
+      },
       logger: pino({ level: 'silent' }),
     },
   };
@@ -76,9 +84,15 @@ describe('planRun', () => {
     const { deps: d } = deps({ settings: { entityTypes: ['invoices', 'customers', 'vendors'] } });
     const plan = await run(d, { entityTypes: ['vendors', 'invoices', 'products'] });
     assert.deepEqual(plan.entityTypes, ['vendors', 'invoices']);
-    assert.deepEqual(plan.runtime, { acumaticaTaskQueue: 'acu', pageSize: 100, continueAsNewAt: 500 });
+    assert.deepEqual(plan.runtime, {
+      acumaticaTaskQueue: 'acu',
+      pageSize: 100,
+      continueAsNewAt: 500,
+      unreachableTimeoutSeconds: 900,
+    });
     assert.deepEqual(plan.pullSince, { vendors: null }, 'pull windows only for pulled types');
     assert.equal(plan.settings.restVersion, '24.200.001');
+    assert.equal(plan.connectionVersion, 'c0nn3ct10nv3rs10n', 'the run keeps the connection it started with');
     assert.equal(JSON.stringify(plan).includes('password'), false);
   });
 

@@ -16,6 +16,7 @@ import {
   malformedResponse,
   parseRetryAfter,
   type FailureContext,
+  maskSecrets,
 } from '../../../acumatica/errors';
 
 const ctx: FailureContext = {
@@ -193,7 +194,7 @@ describe('classifyResponse', () => {
       ctx,
     );
     assert.equal(none.retryAfterMs, DEFAULT_THROTTLE_DELAY_MS);
-    assert.match(none.message, /custom error module/);
+    assert.match(none.message, /HTTP 429\): Too Many Requests; the answer is not from Acumatica's REST API/);
   });
 
   it('recognises the API Login Limit under any status and on a 429 login', () => {
@@ -215,8 +216,9 @@ describe('classifyResponse', () => {
       { method: 'POST', path: '/entity/auth/login', operation: 'login' },
     );
     assert.equal(iis.type, 'AcumaticaSeatLimit');
-    assert.match(iis.message, /custom error module does not recognize this error\./);
-    assert.doesNotMatch(iis.message, /<html>/);
+    // Classified by its text, but an HTML page is never echoed.
+    assert.doesNotMatch(iis.message, /custom error module|<html>/);
+    assert.match(iis.message, /not from Acumatica's REST API/);
   });
 
   it('maps refused logins and token errors to auth, hiding the password', () => {
@@ -251,9 +253,54 @@ describe('classifyResponse', () => {
     );
     assert.match(nested.message, /Outer failure\. Database timeout\./);
     const text = classifyResponse({ status: 502, headers: {}, body: 'Bad gateway from proxy' }, ctx);
-    assert.match(text.message, /Bad gateway from proxy/);
+    assert.match(
+      text.message,
+      /HTTP 502\): Bad Gateway; the answer is not from Acumatica's REST API \(22 bytes/,
+    );
+    assert.doesNotMatch(text.message, /from proxy/);
     const empty = classifyResponse({ status: 503, headers: {}, body: '' }, ctx);
     assert.match(empty.message, /Service Unavailable/);
+  });
+});
+
+describe('foreign bodies and secrets in error messages', () => {
+  it('never echoes a body that is not Acumatica-shaped', () => {
+    const planted = 'root:x:0:0 INTERNAL-ADMIN-PAGE';
+    for (const body of [
+      `<html><body><h1>Jenkins</h1><pre>${planted}</pre></body></html>`,
+      JSON.stringify({ status: 'ok', config: planted }),
+      JSON.stringify([planted]),
+      `"${planted}"`,
+      planted,
+    ]) {
+      for (const status of [200, 400, 404, 500]) {
+        const err = classifyResponse({ status, headers: {}, body }, ctx);
+        assert.doesNotMatch(err.message, /INTERNAL-ADMIN-PAGE|Jenkins/, `${status} ${body}`);
+        assert.match(err.message, /not from Acumatica's REST API/);
+      }
+    }
+    // An Acumatica-shaped body still gives Acumatica's own words.
+    const own = classifyResponse({ status: 500, headers: {}, body: httpError('Database timeout.') }, ctx);
+    assert.match(own.message, /Database timeout\./);
+  });
+
+  it('masks every encoding of a secret in an echoed message', () => {
+    const secret = 'p@ss w/rd"&+=%é';
+    const forms = [
+      secret,
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase(),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+      JSON.stringify(secret).slice(1, -1),
+    ];
+    for (const form of forms) {
+      const err = classifyResponse(
+        { status: 400, headers: {}, body: JSON.stringify({ message: `Bad request body: password=${form}` }) },
+        { ...ctx, secrets: [secret] },
+      );
+      assert.match(err.message, /password=\*\*\*$/, form);
+    }
+    assert.equal(maskSecrets('short abc stays', ['abc']), 'short abc stays');
   });
 });
 

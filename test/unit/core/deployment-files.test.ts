@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_KEYS, loadConfig } from '../../../core/config';
+import { CONFIG_KEYS, loadConfig } from '../../../runtime/config';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -21,6 +22,7 @@ interface ComposeService {
   build?: unknown;
   command?: unknown;
   environment?: Record<string, string | number>;
+  ports?: string[];
   depends_on?: Record<string, unknown> | string[];
 }
 
@@ -39,6 +41,13 @@ test('docker-compose.yml parses, wires every service, and its connector variable
       : Object.keys(service.depends_on ?? {});
     for (const dep of deps) assert.ok(services[dep], `${name} depends on a defined service (${dep})`);
   }
+  // Temporal's frontend and UI have no authentication here, and the worker's metrics are internal:
+  // published on the host's loopback only.
+  for (const name of ['temporal', 'temporal-ui', 'worker']) {
+    for (const port of services[name]!.ports ?? []) {
+      assert.ok(String(port).startsWith('127.0.0.1:'), `${name} publishes ${port} on loopback only`);
+    }
+  }
   for (const name of ['worker', 'api']) {
     const env = services[name]!.environment ?? {};
     const keys = Object.keys(env);
@@ -53,9 +62,9 @@ test('docker-compose.yml parses, wires every service, and its connector variable
         k,
         String(v).replace(/\$\{([A-Z_]+)(:-([^}]*))?[^}]*\}/, (_m, key: string, _d, dflt?: string) =>
           key === 'MASTER_KEY'
-            ? Buffer.alloc(32, 9).toString('base64')
+            ? randomBytes(32).toString('base64')
             : key === 'ADMIN_API_KEY'
-              ? 'a-production-admin-key'
+              ? randomBytes(24).toString('hex')
               : (dflt ?? ''),
         ),
       ]),

@@ -116,6 +116,9 @@ describe('External ID column', () => {
     assert.equal(externalIdDisplay({ state: 'failed', externalId: 'C0001' }), 'Sync Failed');
     assert.equal(externalIdDisplay({ state: 'synced', externalId: 'SO/SO004512' }), 'SO/SO004512');
     assert.equal(externalIdDisplay({ state: 'none' }), null);
+    const doNotSend = { at: new Date('2026-01-01T00:00:00Z') };
+    assert.equal(externalIdDisplay({ state: 'pending', doNotSend }), 'Do Not Send');
+    assert.equal(externalIdDisplay({ state: 'synced', externalId: 'C0001', doNotSend }), 'Do Not Send');
   });
 });
 

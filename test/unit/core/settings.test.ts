@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ENTITY_TYPES } from '../../../core/entities';
-import { DEFAULT_SETTINGS, resolveConnection, resolveSettings } from '../../../core/settings';
+import {
+  DEFAULT_SETTINGS,
+  resolveConnection,
+  resolveSettings,
+  SecretsRequiredError,
+} from '../../../core/settings';
 import { ValidationError } from '../../../core/validation';
 
 const GUID = '0e5c8a4e-4a3d-4c1e-9a86-1f0c2b1d3e4f';
@@ -220,8 +225,44 @@ describe('Acumatica connection', () => {
       'clientSecret',
       'when authMode is oauth',
     );
-    const cookie = resolveConnection(current, { authMode: 'cookie', clientId: null, clientSecret: null });
+    const cookie = resolveConnection(current, {
+      authMode: 'cookie',
+      clientId: null,
+      clientSecret: null,
+      restPassword: 'pw2',
+    });
     assert.equal(cookie.connection.clientId, undefined);
-    assert.deepEqual(cookie.secrets, { clientSecret: null });
+    assert.deepEqual(cookie.secrets, { restPassword: 'pw2', clientSecret: null });
+  });
+
+  it('binds stored secrets to their destination: changing it needs every kept secret again', () => {
+    const first = resolveConnection(undefined, valid);
+    const current = { connection: first.connection, secrets: { restPassword: true, clientSecret: true } };
+    const missing = (patch: Record<string, unknown>) => {
+      try {
+        resolveConnection(current, patch);
+        return [];
+      } catch (err) {
+        assert.ok(err instanceof SecretsRequiredError, String(err));
+        return err.issues.map((i) => i.field);
+      }
+    };
+    for (const patch of [
+      { url: 'https://attacker.example/AcumaticaERP' },
+      { url: 'http://erp.example.com/AcumaticaERP' },
+      { url: 'https://erp.example.com:8443/AcumaticaERP' },
+      { url: 'https://erp.example.com/Other' },
+      { tenant: 'Other', clientId: `${GUID}@Other` },
+      { clientId: `${GUID.replace('0e5c', '1e5c')}@Company` },
+    ]) {
+      assert.deepEqual(missing(patch), ['restPassword', 'clientSecret'], JSON.stringify(patch));
+      assert.deepEqual(missing({ ...patch, restPassword: 'x' }), ['clientSecret'], JSON.stringify(patch));
+      assert.deepEqual(missing({ ...patch, restPassword: 'x', clientSecret: 'y' }), []);
+    }
+    // The same place written differently is the same destination.
+    for (const url of ['https://ERP.example.com/AcumaticaERP/', 'https://erp.example.com:443/AcumaticaERP']) {
+      assert.deepEqual(missing({ url }), [], url);
+    }
+    assert.deepEqual(missing({ restUsername: 'other', branch: 'HQ', requestsPerMinute: 10 }), []);
   });
 });

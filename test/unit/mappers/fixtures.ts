@@ -393,6 +393,7 @@ export function sampleRecords() {
       description: 'Pump for north yard',
       customerPO: 'PO-7781',
       date: '2025-03-04',
+      dueDate: '2025-04-03',
       requestedDate: '2025-03-07',
       lines: [
         {
@@ -404,6 +405,9 @@ export function sampleRecords() {
           discountPercent: 5,
         },
       ],
+      discounts: [{ description: 'Coupon', kind: 'amount', value: 20 }],
+      markups: [{ description: 'Rush delivery', kind: 'percent', value: 10 }],
+      salesTax: { taxZoneId: 'IL', taxId: 'ILSTATE', amount: 28.1 },
     }),
     'purchase-orders': stored('purchase-orders', {
       vendorId: 'ven_supply000001',

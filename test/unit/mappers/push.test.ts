@@ -8,7 +8,7 @@ import {
   type AcumaticaBody,
   type PushContext,
 } from '../../../acumatica/mappers';
-import { lineDiscounts } from '../../../acumatica/mappers/invoices';
+import { lineDiscounts } from '../../../acumatica/mappers/pricing';
 import type { EntityType } from '../../../core/entities';
 import type { RecordTypes } from '../../../core/records';
 import { pushContext, sampleRecords, SETTINGS, stored } from './fixtures';
@@ -260,7 +260,38 @@ describe('document push', () => {
     assert.equal(val(order, 'OrderType'), 'SO');
     assert.equal(val(order, 'CustomerOrder'), 'PO-7781');
     assert.equal(val(order, 'RequestedOn'), '2025-03-07');
-    assert.equal(val(rows(order)[0], 'DiscountPercent'), 5);
+    assert.equal(val(rows(estimate)[0], 'DiscountAmount'), 12.48, "the line's own 5 %");
+    assert.equal(val(rows(estimate)[0], 'DiscountPercent'), undefined);
+    assert.equal(estimate.FinancialSettings, undefined, 'nothing to say in FinancialSettings');
+    assert.equal(estimate.TaxDetails, undefined);
+  });
+
+  it('maps a sales order with due date, discounts, markups and tax like an invoice', () => {
+    const order = push('sales-orders', records['sales-orders']);
+    assert.equal(val(order, 'OrderType'), 'SO');
+    assert.equal(val(order, 'CustomerOrder'), 'PO-7781');
+    assert.equal(val(order, 'RequestedOn'), '2025-03-07');
+    assert.deepEqual(order.FinancialSettings, {
+      DueDate: { value: '2025-04-03' },
+      CustomerTaxZone: { value: 'IL' },
+      OverrideTaxZone: { value: true },
+    });
+    // 2 × 249.50 = 499.00, less its own 5 % (24.95) and the 20.00 coupon; the markup is 10 % of 474.05.
+    assert.deepEqual(
+      rows(order).map((l) => [
+        val(l, 'LineDescription'),
+        val(l, 'OrderQty'),
+        val(l, 'UnitPrice'),
+        val(l, 'DiscountAmount'),
+        val(l, 'ManualDiscount'),
+      ]),
+      [
+        ['Pump', 2, 249.5, 44.95, true],
+        ['Rush delivery', 1, 47.41, undefined, undefined],
+      ],
+    );
+    assert.equal(rows(order)[1]?.InventoryID, undefined);
+    assert.deepEqual(order.TaxDetails, [{ TaxID: { value: 'ILSTATE' }, TaxAmount: { value: 28.1 } }]);
   });
 
   it('maps a purchase order of type Normal with the discounted unit cost', () => {
