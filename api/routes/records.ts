@@ -266,12 +266,12 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
             response: { 200: recordView, ...errorResponses },
           },
         },
-        async (request) => {
+        async (request, reply) => {
           const { id, recordId: rid } = request.params;
           const reason = request.body?.reason;
           if (!(await repo.setDoNotSend(id, rid, reason ? { reason } : {})))
             throw notFound(label.toLowerCase());
-          return view(await getOr404(id, rid));
+          return answer(reply, await getOr404(id, rid));
         },
       );
 
@@ -285,10 +285,10 @@ export const recordRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async 
             response: { 200: recordView, ...errorResponses },
           },
         },
-        async (request) => {
+        async (request, reply) => {
           const { id, recordId: rid } = request.params;
           if (!(await repo.clearDoNotSend(id, rid))) throw notFound(label.toLowerCase());
-          return view(await getOr404(id, rid));
+          return answer(reply, await getOr404(id, rid));
         },
       );
     }
