@@ -72,6 +72,8 @@ function storeShapes() {
         { _id: { $gt: 'rec_000300' } },
       ],
     },
+    // listPushCandidates (scope all), second page.
+    allCandidates: { $and: [{ accountId: account }, { _id: { $gt: 'rec_000300' } }] },
     // list by several states (toQuery with a state list).
     listByStates: { $and: [{ accountId: account }, { 'sync.state': { $in: ['pending', 'failed'] } }] },
     // findPulledMatches: a page of pulled records matched by Acumatica id, key or external ref.
@@ -149,6 +151,90 @@ test('every per-page query shape of the store is served from an index and return
       assert.match(pull, new RegExp(`USING INDEX \\S*${index}`), `pull match searches ${index}: ${pull}`);
     }
   }
+});
+
+/** MongoDB's order of strings: by UTF-8 bytes. */
+function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Every id of the account's documents in `state`, read as the store pages them (`_id > last`, limit). */
+async function keysetPages(col: Collection<Rec>, account: string, state: string, pageSize: number) {
+  const seen: string[] = [];
+  for (let after: string | undefined; ;) {
+    const scope: Filter<Rec> = { $and: [{ accountId: account }, { 'sync.state': { $in: [state] } }] };
+    const filter = after ? ({ $and: [scope, { _id: { $gt: after } }] } as Filter<Rec>) : scope;
+    const page = (
+      await col
+        .find(filter)
+        .sort({ _id: 1 })
+        .limit(pageSize + 1)
+        .toArray()
+    ).map((d) => d._id);
+    seen.push(...page.slice(0, pageSize));
+    if (page.length <= pageSize) return seen;
+    after = page[pageSize - 1];
+  }
+}
+
+test('a keyset page (`_id > after`, sorted by `_id`, limited) reads one page through the index', async () => {
+  const col = db.collection<Rec>(recordCollectionName(ENTITY_TYPES[0]));
+  for (const shape of ['pushCandidates', 'allCandidates'] as const) {
+    const steps = await planOf(col, storeShapes()[shape]);
+    assert.ok(usesIndex(steps) && !scansTable(steps), `${shape}: index search: ${JSON.stringify(steps)}`);
+    if (ferret) {
+      // The index gives the order: no sort of every match, so the limit stops the reading.
+      assert.ok(
+        !steps.some((s) => /TEMP B-TREE/.test(s)),
+        `${shape}: no sort step: ${JSON.stringify(steps)}`,
+      );
+      assert.ok(
+        steps.some((s) => /<expr>>\?/.test(s)),
+        `${shape}: the _id bound is searched: ${JSON.stringify(steps)}`,
+      );
+    }
+  }
+  const expected = (
+    await col.find({ $nor: [{ $nor: [{ accountId: 'acc_a', 'sync.state': 'pending' }] }] }).toArray()
+  )
+    .map((d) => d._id)
+    .sort(byBytes);
+  assert.ok(expected.length > 200);
+  assert.deepEqual(
+    await keysetPages(col, 'acc_a', 'pending', 37),
+    expected,
+    'every record once, in _id order',
+  );
+  const last = await col.find(storeShapes().pushCandidates).sort({ _id: -1 }).limit(3).toArray();
+  assert.deepEqual(
+    last.map((d) => d._id),
+    expected.slice(-3).reverse(),
+    'descending order too',
+  );
+});
+
+test('ids whose stored text sorts differently (spaces, escaped characters, ObjectIds) are still paged in MongoDB order', async () => {
+  await ensureIndexes(db);
+  const col = db.collection<Rec>(recordCollectionName(ENTITY_TYPES[3]));
+  const oddIds = ['a', 'a b', 'a!', 'a"', 'a#', 'a<', 'aB', 'a\\', 'a\u2028', 'ab', 'A', 'a&', 'é', 'z'];
+  // Order-safe ids first: paging is pushed down; the others, written afterwards, must end that.
+  const safe = oddIds.filter((id) => /^[#-~é]+$/.test(id) && !/[<>&\\]/.test(id));
+  const insert = (list: string[]) =>
+    col.insertMany(list.map((_id) => ({ _id, accountId: 'acc_a', sync: { state: 'pending' } })));
+  await insert(safe);
+  assert.deepEqual(await keysetPages(col, 'acc_a', 'pending', 3), [...safe].sort(byBytes));
+  if (ferret) assert.ok(!(await planOf(col, { accountId: 'acc_a' })).some((s) => /TEMP B-TREE/.test(s)));
+  await insert(oddIds.filter((id) => !safe.includes(id)));
+  assert.deepEqual(await keysetPages(col, 'acc_a', 'pending', 3), [...oddIds].sort(byBytes));
+  // An ObjectId sorts after every string in MongoDB, though SQLite stores it as a hex string.
+  const mixed = db.collection(recordCollectionName(ENTITY_TYPES[4]));
+  const { insertedId } = await mixed.insertOne({ accountId: 'acc_b', sync: { state: 'pending' } });
+  await mixed.insertOne({ _id: 'ffffff' as never, accountId: 'acc_b', sync: { state: 'pending' } });
+  const firstTwo = await mixed.find({ accountId: 'acc_b' }).sort({ _id: 1 }).limit(2).toArray();
+  assert.deepEqual(
+    firstTwo.map((d) => String(d._id)),
+    ['ffffff', insertedId.toHexString()],
+  );
 });
 
 test('a value that JSON encoders escape is found through the index', async () => {
