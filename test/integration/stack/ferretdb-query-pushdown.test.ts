@@ -237,6 +237,13 @@ test('ids whose stored text sorts differently (spaces, escaped characters, Objec
   );
 });
 
+test('an $in with more values than SQLite takes as parameters is answered, not refused', async () => {
+  const col = db.collection(recordCollectionName(ENTITY_TYPES[4]));
+  const accounts = ['acc_b', ...Array.from({ length: 33_000 }, (_, n) => `other_${n}`)];
+  const found = await col.find({ accountId: { $in: accounts }, 'sync.state': 'pending' }).toArray();
+  assert.equal(found.length, 2);
+});
+
 test('a value that JSON encoders escape is found through the index', async () => {
   const col = db.collection<Rec>(recordCollectionName(ENTITY_TYPES[0]));
   const filter: Filter<Rec> = { accountId: ODD_ACCOUNT, 'sync.state': 'pending' };
