@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient, ObjectId, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { freePort, mongoUrl, startFerretDB } from '../../../scripts/stack';
+import { ensureTools } from '../../../scripts/tools';
 import { ENTITY_TYPES } from '../../../core/entities';
 import { ensureIndexes, recordCollectionName, servedByFerretDB } from '../../../store/db';
 
@@ -285,7 +290,7 @@ test('documents holding arrays still match as on MongoDB: pushdown stops for the
   assert.deepEqual(await ids(col, byAcumaticaId), await unpushed(col, byAcumaticaId));
 });
 
-test('arrays written before the first query are found by the check of the table', async () => {
+test('arrays written before the first query on a field still match', async () => {
   await ensureIndexes(db);
   const col = db.collection<Rec>(recordCollectionName(ENTITY_TYPES[2]));
   await col.insertMany([
@@ -324,5 +329,52 @@ test('non-string conditions, operators and numeric path elements are left to the
     const got = (await col.find(filter).toArray()).map((d) => String(d._id)).sort();
     const want = (await col.find({ $nor: [{ $nor: [filter] }] }).toArray()).map((d) => String(d._id)).sort();
     assert.deepEqual(got, want, JSON.stringify(filter));
+  }
+});
+
+test('after a restart, arrays and ObjectIds already stored are found by the one-time check of the table', async () => {
+  if (!ferret) return; // FerretDB's own bookkeeping; MongoDB needs none.
+  // A FerretDB of its own, restarted on the same data: the writes that recorded the arrays are forgotten.
+  const binary = process.env.FERRETDB_PATH ?? (await ensureTools(() => undefined)).ferretdb;
+  const base = process.env.FSAC_TEST_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'fsac-pushdown-'));
+  const dir = join(base, `pushdown-restart-${process.pid}`);
+  const port = await freePort();
+  const start = () =>
+    startFerretDB({ binary, port, dataDir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log') });
+  let proc = await start();
+  try {
+    let client = new MongoClient(mongoUrl(port));
+    const name = recordCollectionName(ENTITY_TYPES[0]);
+    await ensureIndexes(client.db('restart'));
+    const oid = new ObjectId();
+    await client
+      .db('restart')
+      .collection<{ _id: string | ObjectId; accountId: unknown; sync: unknown }>(name)
+      .insertMany([
+        { _id: 'plain', accountId: 'acc_a', sync: { state: 'pending' } },
+        { _id: 'listed', accountId: ['acc_a'], sync: { state: 'pending' } },
+        { _id: 'nested', accountId: 'acc_a', sync: [{ state: 'pending' }] },
+        { _id: oid, accountId: 'acc_a', sync: { state: 'pending' } },
+      ]);
+    await client.close();
+    await proc.stop();
+    proc = await start();
+    client = new MongoClient(mongoUrl(port));
+    try {
+      const col = client.db('restart').collection(name);
+      const found = await col
+        .find({ accountId: 'acc_a', 'sync.state': 'pending' })
+        .sort({ _id: 1 })
+        .toArray();
+      // Every string before the ObjectId, as MongoDB orders them; the arrays match.
+      assert.deepEqual(
+        found.map((d) => String(d._id)),
+        ['listed', 'nested', 'plain', oid.toHexString()],
+      );
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await proc.stop();
   }
 });
