@@ -48,7 +48,11 @@ const FERRETDB_FIXES: { file: string; from: string; to: string }[] = [
  * compare-and-set (FerretDB v1 reads, updates in Go and writes back by `_id`, so concurrent updates were
  * lost) and looks up a filter's `_id` through the index even next to other conditions: see
  * docs/decisions/0010-atomic-updates-on-the-embedded-store.md and
- * `test/integration/stack/ferretdb-atomic-updates.test.ts`.
+ * `test/integration/stack/ferretdb-atomic-updates.test.ts`. `0002-index-filter-pushdown.patch` hands string
+ * and boolean equality / `$in` conditions on indexed fields (also inside `$and` and `$or`) to SQLite so that
+ * the store's per-page queries search an index instead of scanning the collection: see
+ * docs/decisions/0015-index-filter-pushdown-on-the-embedded-store.md, docs/ferretdb-indexes.md and
+ * `test/integration/stack/ferretdb-query-pushdown.test.ts`.
  */
 const FERRETDB_PATCH_DIR = join(__dirname, 'ferretdb');
 
