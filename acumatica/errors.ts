@@ -99,6 +99,9 @@ export class AcumaticaError extends Error {
   }
 }
 
+/** A classified failure known to be of type `T`. */
+type AcumaticaErrorOf<T extends AcumaticaErrorType> = AcumaticaError & { readonly type: T };
+
 /** The class of one failure type: `new X(message, init)` and `instanceof X` for that type only. */
 function errorClass<T extends AcumaticaErrorType>(type: T) {
   const cls = class extends AcumaticaError {
@@ -112,17 +115,11 @@ function errorClass<T extends AcumaticaErrorType>(type: T) {
 }
 
 export const AcumaticaRetryableError = errorClass('AcumaticaRetryable');
-export type AcumaticaRetryableError = InstanceType<typeof AcumaticaRetryableError>;
 export const AcumaticaThrottledError = errorClass('AcumaticaThrottled');
-export type AcumaticaThrottledError = InstanceType<typeof AcumaticaThrottledError>;
 export const AcumaticaRejectedError = errorClass('AcumaticaRejected');
-export type AcumaticaRejectedError = InstanceType<typeof AcumaticaRejectedError>;
 export const AcumaticaAuthError = errorClass('AcumaticaAuth');
-export type AcumaticaAuthError = InstanceType<typeof AcumaticaAuthError>;
 export const AcumaticaNotFoundError = errorClass('AcumaticaNotFound');
-export type AcumaticaNotFoundError = InstanceType<typeof AcumaticaNotFoundError>;
 export const AcumaticaSeatLimitError = errorClass('AcumaticaSeatLimit');
-export type AcumaticaSeatLimitError = InstanceType<typeof AcumaticaSeatLimitError>;
 
 /** True for any classified Acumatica failure (also across module copies, via `type`). */
 export function isAcumaticaError(err: unknown): err is AcumaticaError {
@@ -255,7 +252,10 @@ const NOT_SENT_CODES = new Set([
  * `outcomeUnknown` is set when a write may have been committed before the connection died
  * (the commit-then-drop case): callers of auto-numbered PUTs must reconcile before retrying.
  */
-export function classifyNetworkError(err: unknown, ctx: FailureContext): AcumaticaRetryableError {
+export function classifyNetworkError(
+  err: unknown,
+  ctx: FailureContext,
+): AcumaticaErrorOf<'AcumaticaRetryable'> {
   const code = errorCode(err);
   const timeout = code !== undefined && TIMEOUT_CODES.has(code);
   const notSent = code !== undefined && NOT_SENT_CODES.has(code);
@@ -275,7 +275,7 @@ export function malformedResponse(
   body: string,
   ctx: FailureContext,
   cause: unknown,
-): AcumaticaRetryableError {
+): AcumaticaErrorOf<'AcumaticaRetryable'> {
   return new AcumaticaRetryableError(
     scrub(
       `Acumatica ${ctx.method} ${ctx.path} returned a malformed JSON body (HTTP ${status}, ${Buffer.byteLength(body)} bytes): ${
