@@ -116,8 +116,36 @@ class SingleFlight {
     return untilAborted(this.running, signal);
   }
 
-  get busy(): Promise<void> | undefined {
-    return this.running;
+  /**
+   * The authorize loop of both methods: waits out a running (re)authentication, starts the one `next`
+   * asks for, and returns credentials only when `next` has nothing left to do. It re-checks after every
+   * wait because another caller's flight may have failed or left the credentials stale.
+   */
+  async authorize(
+    next: () => Credentials | (() => Promise<void>),
+    signal: AbortSignal | undefined,
+  ): Promise<Credentials> {
+    for (;;) {
+      const running = this.running;
+      if (running !== undefined) {
+        await untilAborted(running, signal);
+        continue;
+      }
+      const step = next();
+      if (typeof step !== 'function') return step;
+      await this.run(step, signal);
+    }
+  }
+
+  /**
+   * After a 401: joins a running (re)authentication, else runs `task` unless the credentials already
+   * changed since the refused request (`stale` is false).
+   */
+  async renew(stale: boolean, task: () => Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+    const running = this.running;
+    if (running !== undefined) return untilAborted(running, signal);
+    if (!stale) return;
+    await this.run(task, signal);
   }
 }
 
@@ -142,31 +170,17 @@ class OAuthAuthenticator implements Authenticator {
       : `${settings.clientId}@${deps.tenant}`;
   }
 
-  async authorize(signal?: AbortSignal): Promise<Credentials> {
-    for (;;) {
-      const running = this.flight.busy;
-      if (running !== undefined) {
-        await untilAborted(running, signal);
-        continue;
-      }
+  authorize(signal?: AbortSignal): Promise<Credentials> {
+    return this.flight.authorize(() => {
       const token = this.token;
-      if (token === undefined) {
-        await this.flight.run(() => this.passwordGrant(), signal);
-        continue;
-      }
-      if (this.deps.now() >= token.refreshAt) {
-        await this.flight.run(() => this.refreshOrLogin(), signal);
-        continue;
-      }
+      if (token === undefined) return () => this.passwordGrant();
+      if (this.deps.now() >= token.refreshAt) return () => this.refreshOrLogin();
       return { headers: { authorization: `Bearer ${token.access}` }, generation: this.generation };
-    }
+    }, signal);
   }
 
-  async renew(generation: number, signal?: AbortSignal): Promise<void> {
-    const running = this.flight.busy;
-    if (running !== undefined) return untilAborted(running, signal);
-    if (generation !== this.generation) return;
-    await this.flight.run(() => this.refreshOrLogin(), signal);
+  renew(generation: number, signal?: AbortSignal): Promise<void> {
+    return this.flight.renew(generation === this.generation, () => this.refreshOrLogin(), signal);
   }
 
   observe(): void {
@@ -282,30 +296,26 @@ class CookieAuthenticator implements Authenticator {
     private readonly deps: AuthDeps,
   ) {}
 
-  async authorize(signal?: AbortSignal): Promise<Credentials> {
-    for (;;) {
-      const running = this.flight.busy;
-      if (running !== undefined) {
-        await untilAborted(running, signal);
-        continue;
-      }
-      if (!this.signedIn) {
-        await this.flight.run(() => this.login(), signal);
-        continue;
-      }
-      return { headers: { cookie: this.cookieHeader() }, generation: this.generation };
-    }
+  authorize(signal?: AbortSignal): Promise<Credentials> {
+    return this.flight.authorize(
+      () =>
+        this.signedIn
+          ? { headers: { cookie: this.cookieHeader() }, generation: this.generation }
+          : () => this.login(),
+      signal,
+    );
   }
 
-  async renew(generation: number, signal?: AbortSignal): Promise<void> {
-    const running = this.flight.busy;
-    if (running !== undefined) return untilAborted(running, signal);
-    if (generation !== this.generation) return;
-    await this.flight.run(() => {
-      this.signedIn = false;
-      this.jar.clear();
-      return this.login();
-    }, signal);
+  renew(generation: number, signal?: AbortSignal): Promise<void> {
+    return this.flight.renew(
+      generation === this.generation,
+      () => {
+        this.signedIn = false;
+        this.jar.clear();
+        return this.login();
+      },
+      signal,
+    );
   }
 
   observe(headers: HttpResponse['headers']): void {

@@ -5,23 +5,32 @@
  */
 import { STATUS_CODES } from 'node:http';
 
-export const ACUMATICA_ERROR_TYPES = [
-  'AcumaticaRetryable',
-  'AcumaticaThrottled',
-  'AcumaticaRejected',
-  'AcumaticaAuth',
-  'AcumaticaNotFound',
-  'AcumaticaSeatLimit',
-] as const;
+/**
+ * Every failure type and whether retrying can help. The `type` strings are what Temporal retry policies
+ * and workflows branch on: never rename one.
+ */
+const RETRYABLE_BY_TYPE = {
+  /** Transient: network failure, 5xx, 408, "Another process has updated…", malformed response. */
+  AcumaticaRetryable: true,
+  /** 429 or licence throttling: retry after `retryAfterMs`. */
+  AcumaticaThrottled: true,
+  /** The request itself is wrong for Acumatica (400/404/409/412/422, business validation). */
+  AcumaticaRejected: false,
+  /** Credentials refused, or still 401/403 after signing in again. */
+  AcumaticaAuth: false,
+  /** The addressed record does not exist (Acumatica answers 500 NoEntitySatisfiesTheCondition). */
+  AcumaticaNotFound: false,
+  /** "API Login Limit": every licensed API seat is taken; retry after minutes, never hammer login. */
+  AcumaticaSeatLimit: true,
+} as const;
 
-export type AcumaticaErrorType = (typeof ACUMATICA_ERROR_TYPES)[number];
+export type AcumaticaErrorType = keyof typeof RETRYABLE_BY_TYPE;
+
+export const ACUMATICA_ERROR_TYPES = Object.keys(RETRYABLE_BY_TYPE) as readonly AcumaticaErrorType[];
 
 /** Failure types a retry policy must not retry: retrying cannot change the outcome. */
-export const NON_RETRYABLE_ACUMATICA_ERROR_TYPES: readonly AcumaticaErrorType[] = [
-  'AcumaticaRejected',
-  'AcumaticaAuth',
-  'AcumaticaNotFound',
-];
+export const NON_RETRYABLE_ACUMATICA_ERROR_TYPES: readonly AcumaticaErrorType[] =
+  ACUMATICA_ERROR_TYPES.filter((type) => !RETRYABLE_BY_TYPE[type]);
 
 /** Why a retryable error happened; lets callers tell "maybe applied" apart from "not applied". */
 export type RetryableReason =
@@ -44,10 +53,13 @@ export interface AcumaticaErrorInit {
   cause?: unknown;
 }
 
-/** Base class of every classified Acumatica failure. Branch on `type`, not on the class. */
-export abstract class AcumaticaError extends Error {
-  abstract readonly type: AcumaticaErrorType;
-  abstract readonly retryable: boolean;
+/**
+ * Every classified Acumatica failure; `type` says which. Branch on `type`, not on the class: the
+ * per-type classes below exist only so code can construct and test one kind by name.
+ */
+export class AcumaticaError extends Error {
+  readonly type: AcumaticaErrorType;
+  readonly retryable: boolean;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly fieldErrors: FieldError[];
@@ -55,9 +67,12 @@ export abstract class AcumaticaError extends Error {
   readonly reason: RetryableReason | undefined;
   readonly outcomeUnknown: boolean;
 
-  constructor(message: string, init: AcumaticaErrorInit = {}) {
+  constructor(type: AcumaticaErrorType, message: string, init: AcumaticaErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = new.target.name;
+    this.type = type;
+    this.retryable = RETRYABLE_BY_TYPE[type];
+    // `AcumaticaRejectedError` etc.: the name logs and failure messages have always shown.
+    this.name = `${type}Error`;
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
     this.fieldErrors = init.fieldErrors ?? [];
@@ -84,41 +99,27 @@ export abstract class AcumaticaError extends Error {
   }
 }
 
-/** Transient: network failure, 5xx, 408, "Another process has updated…", malformed response. */
-export class AcumaticaRetryableError extends AcumaticaError {
-  readonly type = 'AcumaticaRetryable';
-  readonly retryable = true;
+/** A classified failure known to be of type `T`. */
+type AcumaticaErrorOf<T extends AcumaticaErrorType> = AcumaticaError & { readonly type: T };
+
+/** The class of one failure type: `new X(message, init)` and `instanceof X` for that type only. */
+function errorClass<T extends AcumaticaErrorType>(type: T) {
+  const cls = class extends AcumaticaError {
+    declare readonly type: T;
+    constructor(message: string, init?: AcumaticaErrorInit) {
+      super(type, message, init);
+    }
+  };
+  // Log serializers name an error by its constructor (pino's `type`): keep `AcumaticaRejectedError` etc.
+  return Object.defineProperty(cls, 'name', { value: `${type}Error` });
 }
 
-/** 429 or licence throttling: retry after `retryAfterMs`. */
-export class AcumaticaThrottledError extends AcumaticaError {
-  readonly type = 'AcumaticaThrottled';
-  readonly retryable = true;
-}
-
-/** The request itself is wrong for Acumatica (400/404/409/412/422, business validation). */
-export class AcumaticaRejectedError extends AcumaticaError {
-  readonly type = 'AcumaticaRejected';
-  readonly retryable = false;
-}
-
-/** Credentials refused, or still 401/403 after signing in again. */
-export class AcumaticaAuthError extends AcumaticaError {
-  readonly type = 'AcumaticaAuth';
-  readonly retryable = false;
-}
-
-/** The addressed record does not exist (Acumatica answers 500 NoEntitySatisfiesTheCondition). */
-export class AcumaticaNotFoundError extends AcumaticaError {
-  readonly type = 'AcumaticaNotFound';
-  readonly retryable = false;
-}
-
-/** "API Login Limit": every licensed API seat is taken; retry after minutes, never hammer login. */
-export class AcumaticaSeatLimitError extends AcumaticaError {
-  readonly type = 'AcumaticaSeatLimit';
-  readonly retryable = true;
-}
+export const AcumaticaRetryableError = errorClass('AcumaticaRetryable');
+export const AcumaticaThrottledError = errorClass('AcumaticaThrottled');
+export const AcumaticaRejectedError = errorClass('AcumaticaRejected');
+export const AcumaticaAuthError = errorClass('AcumaticaAuth');
+export const AcumaticaNotFoundError = errorClass('AcumaticaNotFound');
+export const AcumaticaSeatLimitError = errorClass('AcumaticaSeatLimit');
 
 /** True for any classified Acumatica failure (also across module copies, via `type`). */
 export function isAcumaticaError(err: unknown): err is AcumaticaError {
@@ -251,7 +252,10 @@ const NOT_SENT_CODES = new Set([
  * `outcomeUnknown` is set when a write may have been committed before the connection died
  * (the commit-then-drop case): callers of auto-numbered PUTs must reconcile before retrying.
  */
-export function classifyNetworkError(err: unknown, ctx: FailureContext): AcumaticaRetryableError {
+export function classifyNetworkError(
+  err: unknown,
+  ctx: FailureContext,
+): AcumaticaErrorOf<'AcumaticaRetryable'> {
   const code = errorCode(err);
   const timeout = code !== undefined && TIMEOUT_CODES.has(code);
   const notSent = code !== undefined && NOT_SENT_CODES.has(code);
@@ -271,7 +275,7 @@ export function malformedResponse(
   body: string,
   ctx: FailureContext,
   cause: unknown,
-): AcumaticaRetryableError {
+): AcumaticaErrorOf<'AcumaticaRetryable'> {
   return new AcumaticaRetryableError(
     scrub(
       `Acumatica ${ctx.method} ${ctx.path} returned a malformed JSON body (HTTP ${status}, ${Buffer.byteLength(body)} bytes): ${

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  ACUMATICA_ERROR_TYPES,
   AcumaticaAuthError,
+  AcumaticaError,
   AcumaticaNotFoundError,
   AcumaticaRejectedError,
   AcumaticaRetryableError,
@@ -9,6 +11,7 @@ import {
   AcumaticaThrottledError,
   DEFAULT_SEAT_LIMIT_DELAY_MS,
   DEFAULT_THROTTLE_DELAY_MS,
+  NON_RETRYABLE_ACUMATICA_ERROR_TYPES,
   classifyNetworkError,
   classifyResponse,
   extractFieldErrors,
@@ -371,5 +374,35 @@ describe('extractFieldErrors / isAcumaticaError', () => {
     assert.equal(isAcumaticaError(new AcumaticaNotFoundError('x')), true);
     assert.equal(isAcumaticaError(new Error('x')), false);
     assert.equal(isAcumaticaError(Object.assign(new Error('x'), { type: 'AcumaticaThrottled' })), true);
+  });
+
+  it('keeps each type string, retryability and error name that retry policies, workflows and logs use', () => {
+    const classes = [
+      [AcumaticaRetryableError, 'AcumaticaRetryable', true],
+      [AcumaticaThrottledError, 'AcumaticaThrottled', true],
+      [AcumaticaRejectedError, 'AcumaticaRejected', false],
+      [AcumaticaAuthError, 'AcumaticaAuth', false],
+      [AcumaticaNotFoundError, 'AcumaticaNotFound', false],
+      [AcumaticaSeatLimitError, 'AcumaticaSeatLimit', true],
+    ] as const;
+    for (const [Class, type, retryable] of classes) {
+      const err = new Class('boom', { status: 500 });
+      assert.equal(err.type, type);
+      assert.equal(err.retryable, retryable, type);
+      // Failure messages and pino's `type` show these names.
+      assert.equal(err.name, `${type}Error`);
+      assert.equal(err.constructor.name, `${type}Error`);
+      assert.equal(err.message, 'boom');
+      assert.ok(err instanceof AcumaticaError && err instanceof Class);
+      for (const [Other, otherType] of classes) {
+        if (otherType !== type) assert.equal(err instanceof Other, false, `${type} is not ${otherType}`);
+      }
+    }
+    assert.deepEqual([...ACUMATICA_ERROR_TYPES].sort(), classes.map(([, type]) => type).sort());
+    assert.deepEqual(NON_RETRYABLE_ACUMATICA_ERROR_TYPES, [
+      'AcumaticaRejected',
+      'AcumaticaAuth',
+      'AcumaticaNotFound',
+    ]);
   });
 });
