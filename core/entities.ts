@@ -137,6 +137,25 @@ export const ENTITIES: Readonly<Record<EntityType, EntityDefinition>> = {
   },
 };
 
+/** The Acumatica fields that make up an entity type's key, in the order its External ID writes them. */
+export function keyFieldsOf(type: EntityType): readonly string[] {
+  const key = ENTITIES[type].key;
+  return key.kind === 'client-chosen' ? [key.keyField] : key.keyFields;
+}
+
+/**
+ * The Acumatica key (as the External ID column shows it, `C000123` or `SO/SO004512`) of a row whose columns
+ * are named as the entity's key fields, e.g. a generic-inquiry row of a push notification; null when a key
+ * field is missing or blank.
+ */
+export function keyOfRow(type: EntityType, values: Readonly<Record<string, unknown>>): string | null {
+  const parts = keyFieldsOf(type).map((field) => {
+    const value = values[field];
+    return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+  });
+  return parts.every((p) => p !== '') ? parts.join('/') : null;
+}
+
 export const PHASES = [1, 2, 3, 4] as const;
 
 export function entitiesInPhase(phase: 1 | 2 | 3 | 4, selected: readonly EntityType[]): EntityType[] {

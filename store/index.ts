@@ -53,6 +53,7 @@ export {
   type MasterKey,
 } from './secrets';
 export { apiKeyLabelSchema } from './accounts';
+export { WEBHOOK_SECRET_HEADER } from './webhooks';
 export type { Account, AccountRepository, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
 export type { RunLocks } from './run-locks';
 export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';

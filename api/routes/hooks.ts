@@ -7,11 +7,10 @@
  */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { MAPPERS } from '../../acumatica/mappers';
-import { ENTITIES, ENTITY_TYPES, type EntityType } from '../../core/entities';
+import { ENTITIES, ENTITY_TYPES, keyOfRow, type EntityType } from '../../core/entities';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import type { ChangeNotification, ChangesState } from '../../core/targeted-sync';
-import { WEBHOOK_SECRET_HEADER } from '../../store/webhooks';
+import { WEBHOOK_SECRET_HEADER } from '../../store';
 import { changeNotificationSignal, changesStateQuery } from '../../workflows/definitions';
 import type { RouteContext } from '../context';
 import { ApiError, errorResponses } from '../errors';
@@ -51,13 +50,6 @@ function entityOf(query: string, given: EntityType | undefined): EntityType | nu
   if (given) return given;
   const name = query.trim().toLowerCase();
   return NOTIFIED_TYPES.find((t) => t === name || ENTITIES[t].acumaticaEntity.toLowerCase() === name) ?? null;
-}
-
-/** The Acumatica key of a generic-inquiry row (its columns named as the entity's key fields). */
-function keyOfRow(entity: EntityType, values: Record<string, unknown>): string | null {
-  const wrapped = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }]));
-  const key = MAPPERS[entity].keyOf(wrapped as never);
-  return key && !key.startsWith('/') && !key.endsWith('/') ? key : null;
 }
 
 class RefusedNotification extends Error {
