@@ -23,6 +23,7 @@ const BASE_FIELDS = new Set([
   'notes',
   'createdAt',
   'updatedAt',
+  'rev',
 ]);
 
 export function RecordScreen({ account, type, id }: { account: AccountView; type: string; id: string }) {

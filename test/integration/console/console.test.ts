@@ -9,21 +9,17 @@
  */
 import assert from 'node:assert/strict';
 import { before, after, describe, it } from 'node:test';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../../../console/build';
 import { emulatorConnection } from '../../../emulator';
-import { projectRoot } from '../../../scripts/tools';
 import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
 import { entityRoute } from '../../faults/scenario';
 import { SCENARIO_TIMEOUT, useFaultSuite } from '../../faults/suite';
-import { openBrowser, screenshot, seriousViolations, type TestBrowser } from '../../helpers/browser';
+import { openBrowser, screenshot, type TestBrowser } from '../../helpers/browser';
 import { waitFor } from '../../helpers/wait';
+import { check, heading, nav, SHOTS, UI_TIMEOUT } from './pages';
 
-/** Where the screenshots go (the docs take theirs from here: docs/console.md). */
-const SHOTS = join(projectRoot, '.data', 'console-screenshots');
 const RUN_TIMEOUT = 180_000;
-const UI_TIMEOUT = 30_000;
 
 before(() => ensureConsoleBuilt());
 
@@ -40,26 +36,6 @@ describe('the connector console in Chromium', () => {
     if (browser) await screenshot(browser.page, SHOTS, 'last');
     await browser?.close();
   });
-
-  /** Checks the page with axe and saves its screenshot. */
-  async function check(page: Page, name: string): Promise<void> {
-    const violations = await seriousViolations(page);
-    assert.deepEqual(
-      violations.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      [],
-      `accessibility of ${name}`,
-    );
-    await screenshot(page, SHOTS, name);
-  }
-
-  /** A link of the console's main navigation. */
-  const nav = (page: Page, name: string) =>
-    page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
-
-  const heading = (page: Page, name: string | RegExp) =>
-    page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: UI_TIMEOUT });
 
   /** Starts an incremental run from the Runs screen and waits on its page until it has completed. */
   async function runFromConsole(page: Page): Promise<void> {

@@ -1,0 +1,136 @@
+/**
+ * The record page's "Sync now" and "Do Not Send" in Chromium against the real stack (API serving the built
+ * console, worker child process, Temporal, FerretDB, emulator): sync one customer now and see it synced
+ * with its Acumatica key; mark another Do Not Send and see the badge, the record page's disabled export
+ * with its reason, and the Records list's export of many refused with the API's 409; then clear it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../../../console/build';
+import { emulatorConnection } from '../../../emulator';
+import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
+import { SCENARIO_TIMEOUT, useFaultSuite } from '../../faults/suite';
+import { openBrowser, screenshot, type TestBrowser } from '../../helpers/browser';
+import { putCount } from '../../helpers/inspect';
+import { check, heading, nav, SHOTS, UI_TIMEOUT } from './pages';
+
+const SYNC_TIMEOUT = 120_000;
+
+before(() => ensureConsoleBuilt());
+
+describe('the record page actions in Chromium', () => {
+  const suite = useFaultSuite('console-record', { api: { consoleDir: CONSOLE_DIST } });
+  let baseUrl = '';
+  let browser: TestBrowser | undefined;
+
+  before(async () => {
+    baseUrl = await suite.api.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  after(async () => {
+    if (browser) await screenshot(browser.page, SHOTS, 'record-actions-last');
+    await browser?.close();
+  });
+
+  it('syncs one record now, and sets and clears Do Not Send', { timeout: SCENARIO_TIMEOUT }, async () => {
+    const emulator = await suite.emulator({ seed: 'none' });
+    const created = await suite.api.app.inject({
+      method: 'POST',
+      url: '/accounts',
+      headers: bearer(FAULTS_ADMIN_KEY),
+      payload: {
+        name: 'Record actions',
+        connection: emulatorConnection(emulator.url),
+        settings: { entityTypes: ['customers'] },
+      },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const accountId = created.json<{ account: { id: string } }>().account.id;
+    const apiKey = created.json<{ apiKey: string }>().apiKey;
+    const inject = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+      suite.api.app.inject({ method, url, headers: bearer(apiKey), ...(payload ? { payload } : {}) });
+    const customers = `/accounts/${accountId}/records/customers`;
+    const newCustomer = async (name: string) => {
+      const res = await inject('POST', customers, { name, billingAddress: { city: 'Austin' } });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json<{ id: string }>().id;
+    };
+    const now = await newCustomer('Now Plumbing');
+    const held = await newCustomer('Held Electric');
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(baseUrl);
+    await page.getByLabel('API key').fill(apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading(page, 'Overview');
+
+    // Sync now: the customer goes to Acumatica without a run; the page shows the outcome and its key.
+    const open = async (id: string) => {
+      await page.evaluate((hash) => {
+        (globalThis as unknown as { location: { hash: string } }).location.hash = hash;
+      }, `#/records/customers/${id}`);
+      await heading(page, /^Customer:/);
+    };
+    await open(now);
+    const syncButton = page.getByRole('button', { name: 'Sync now' });
+    await syncButton.focus();
+    await page.keyboard.press('Enter');
+    const outcome = page.getByRole('status').filter({ hasText: /^Synced: sent to Acumatica/ });
+    await outcome.waitFor({ timeout: SYNC_TIMEOUT });
+    const synced = await inject('GET', `${customers}/${now}`);
+    assert.equal(synced.json().syncState, 'synced', synced.body);
+    const key = synced.json<{ sync: { externalId?: string } }>().sync.externalId;
+    assert.ok(key, synced.body);
+    assert.match(await outcome.innerText(), new RegExp(`Its Acumatica key is ${key}\\.`));
+    await page.locator('.badge-key', { hasText: key }).waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(putCount(emulator, 'Customer'), 1, 'exactly the one customer reached Acumatica');
+
+    // Do Not Send with a reason: the badge, and export and sync now are off with the reason beside them.
+    await open(held);
+    await page.getByLabel('Reason for Do Not Send (optional)').fill('Duplicate of another customer');
+    await page.getByRole('button', { name: 'Set Do Not Send' }).click();
+    await page.locator('.badge', { hasText: 'Do Not Send' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.getByText(': Duplicate of another customer.').waitFor({ timeout: UI_TIMEOUT });
+    const exportButton = page.getByRole('button', { name: 'Export to Acumatica' });
+    assert.equal(await exportButton.isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Sync now' }).isDisabled(), true);
+    assert.equal(
+      await exportButton.getAttribute('aria-describedby'),
+      'do-not-send-why',
+      'the disabled export says why',
+    );
+    await page.getByText('Marked Do Not Send: clear it below').waitFor();
+    const stored = await inject('GET', `${customers}/${held}`);
+    assert.equal(stored.json().externalId, 'Do Not Send', stored.body);
+    assert.equal(stored.json().sync.doNotSend.reason, 'Duplicate of another customer');
+    await check(page, 'record-actions');
+
+    // The Records list shows the badge; exporting every customer on the page is refused with the 409.
+    await nav(page, 'Records').click();
+    await heading(page, 'Records');
+    await page
+      .getByRole('row', { name: /Held Electric/ })
+      .getByText('Do Not Send')
+      .waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('checkbox', { name: 'Select every record on this page' }).check();
+    await page.getByRole('button', { name: 'Export to Acumatica' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(`Customer ${held} is marked Do Not Send`)
+      .waitFor({ timeout: UI_TIMEOUT });
+    const untouched = await inject('GET', `${customers}/${now}`);
+    assert.equal(untouched.json().syncState, 'synced', 'a refused export marks none of the selection');
+
+    // Clear it: export is back and marks the record Pending.
+    await open(held);
+    await page.getByRole('button', { name: 'Clear Do Not Send' }).click();
+    await page.getByRole('button', { name: 'Set Do Not Send' }).waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await exportButton.isDisabled(), false);
+    await exportButton.click();
+    await page.getByText('Marked for export').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('.badge', { hasText: 'Pending' }).waitFor({ timeout: UI_TIMEOUT });
+    const cleared = await inject('GET', `${customers}/${held}`);
+    assert.equal(cleared.json().externalId, 'Pending', cleared.body);
+    assert.equal(cleared.json().sync.doNotSend, undefined);
+  });
+});
