@@ -8,34 +8,22 @@
  * and at phone width (390×844).
  */
 import assert from 'node:assert/strict';
-import { before, after, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../../../console/build';
+import { ensureConsoleBuilt } from '../../../console/build';
 import { emulatorConnection } from '../../../emulator';
 import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
 import { entityRoute } from '../../faults/scenario';
-import { SCENARIO_TIMEOUT, useFaultSuite } from '../../faults/suite';
-import { openBrowser, screenshot, type TestBrowser } from '../../helpers/browser';
+import { SCENARIO_TIMEOUT } from '../../faults/suite';
 import { waitFor } from '../../helpers/wait';
-import { check, heading, nav, SHOTS, UI_TIMEOUT } from './pages';
+import { check, heading, nav, UI_TIMEOUT, useConsoleSuite } from './pages';
 
 const RUN_TIMEOUT = 180_000;
 
 before(() => ensureConsoleBuilt());
 
 describe('the connector console in Chromium', () => {
-  const suite = useFaultSuite('console', { api: { consoleDir: CONSOLE_DIST } });
-  let baseUrl = '';
-  let browser: TestBrowser | undefined;
-
-  before(async () => {
-    baseUrl = await suite.api.app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  after(async () => {
-    // The last thing the browser showed: where a failing step stopped.
-    if (browser) await screenshot(browser.page, SHOTS, 'last');
-    await browser?.close();
-  });
+  const { suite, baseUrl, openPage } = useConsoleSuite('console', 'last');
 
   /** Starts an incremental run from the Runs screen and waits on its page until it has completed. */
   async function runFromConsole(page: Page): Promise<void> {
@@ -87,11 +75,10 @@ describe('the connector console in Chromium', () => {
     });
     assert.equal(invoice.statusCode, 201, invoice.body);
 
-    browser = await openBrowser();
-    const { page } = browser;
+    const page = await openPage();
 
     // Sign in: a wrong key is refused, the account key opens the Overview; the key stays out of the URL.
-    await page.goto(baseUrl);
+    await page.goto(baseUrl());
     await heading(page, 'Sign in to the connector console');
     await check(page, 'sign-in');
     await page.getByLabel('API key').fill('not-a-valid-key-123');

@@ -1,12 +1,16 @@
 /**
- * What the console's browser tests share: where screenshots go, the axe check that also saves one, and
- * how a test finds the navigation and a screen's title.
+ * What the console's browser tests share: the stack with the API serving the built console, the browser,
+ * where screenshots go, the axe check that also saves one, and how a test finds the navigation and a
+ * screen's title.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { CONSOLE_DIST } from '../../../console/build';
 import { projectRoot } from '../../../scripts/tools';
-import { screenshot, seriousViolations } from '../../helpers/browser';
+import { useFaultSuite, type FaultSuite } from '../../faults/suite';
+import { openBrowser, screenshot, seriousViolations, type TestBrowser } from '../../helpers/browser';
 
 /** Where the screenshots go (the docs take theirs from here: docs/console.md). */
 export const SHOTS = join(projectRoot, '.data', 'console-screenshots');
@@ -32,3 +36,33 @@ export const nav = (page: Page, name: string) =>
 /** Waits for the screen whose title (h1) is `name`. */
 export const heading = (page: Page, name: string | RegExp) =>
   page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: UI_TIMEOUT });
+
+export interface ConsoleSuite {
+  readonly suite: FaultSuite;
+  /** The API's address, serving the console at `/` (set once the suite's `before` has run). */
+  readonly baseUrl: () => string;
+  /** Opens Chromium at 1280×800; the suite closes it after saving `lastShot`, where a failing step stopped. */
+  readonly openPage: () => Promise<Page>;
+}
+
+/** A fault suite whose API listens on a free loopback port and serves the built console. */
+export function useConsoleSuite(name: string, lastShot: string): ConsoleSuite {
+  const suite = useFaultSuite(name, { api: { consoleDir: CONSOLE_DIST } });
+  let baseUrl = '';
+  let browser: TestBrowser | undefined;
+  before(async () => {
+    baseUrl = await suite.api.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  after(async () => {
+    if (browser) await screenshot(browser.page, SHOTS, lastShot);
+    await browser?.close();
+  });
+  return {
+    suite,
+    baseUrl: () => baseUrl,
+    openPage: async () => {
+      browser = await openBrowser();
+      return browser.page;
+    },
+  };
+}

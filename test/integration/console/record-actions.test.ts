@@ -5,31 +5,20 @@
  * with its reason, and the Records list's export of many refused with the API's 409; then clear it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../../../console/build';
+import { before, describe, it } from 'node:test';
+import { ensureConsoleBuilt } from '../../../console/build';
 import { emulatorConnection } from '../../../emulator';
 import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
-import { SCENARIO_TIMEOUT, useFaultSuite } from '../../faults/suite';
-import { openBrowser, screenshot, type TestBrowser } from '../../helpers/browser';
+import { SCENARIO_TIMEOUT } from '../../faults/suite';
 import { putCount } from '../../helpers/inspect';
-import { check, heading, nav, SHOTS, UI_TIMEOUT } from './pages';
+import { check, heading, nav, UI_TIMEOUT, useConsoleSuite } from './pages';
 
 const SYNC_TIMEOUT = 120_000;
 
 before(() => ensureConsoleBuilt());
 
 describe('the record page actions in Chromium', () => {
-  const suite = useFaultSuite('console-record', { api: { consoleDir: CONSOLE_DIST } });
-  let baseUrl = '';
-  let browser: TestBrowser | undefined;
-
-  before(async () => {
-    baseUrl = await suite.api.app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  after(async () => {
-    if (browser) await screenshot(browser.page, SHOTS, 'record-actions-last');
-    await browser?.close();
-  });
+  const { suite, baseUrl, openPage } = useConsoleSuite('console-record', 'record-actions-last');
 
   it('syncs one record now, and sets and clears Do Not Send', { timeout: SCENARIO_TIMEOUT }, async () => {
     const emulator = await suite.emulator({ seed: 'none' });
@@ -57,9 +46,8 @@ describe('the record page actions in Chromium', () => {
     const now = await newCustomer('Now Plumbing');
     const held = await newCustomer('Held Electric');
 
-    browser = await openBrowser();
-    const { page } = browser;
-    await page.goto(baseUrl);
+    const page = await openPage();
+    await page.goto(baseUrl());
     await page.getByLabel('API key').fill(apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading(page, 'Overview');
