@@ -11,8 +11,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../../console/build';
-import { emulatorConnection } from '../../../emulator';
-import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
+import { FAULTS_ADMIN_KEY } from '../../faults/api';
 import { entityRoute } from '../../faults/scenario';
 import { SCENARIO_TIMEOUT } from '../../faults/suite';
 import { waitFor } from '../../helpers/wait';
@@ -23,7 +22,7 @@ const RUN_TIMEOUT = 180_000;
 before(() => ensureConsoleBuilt());
 
 describe('the connector console in Chromium', () => {
-  const { suite, baseUrl, openPage } = useConsoleSuite('console', 'last');
+  const { suite, baseUrl, openPage, newAccount } = useConsoleSuite('console', 'last');
 
   /** Starts an incremental run from the Runs screen and waits on its page until it has completed. */
   async function runFromConsole(page: Page): Promise<void> {
@@ -39,24 +38,13 @@ describe('the connector console in Chromium', () => {
 
   it('walks the daily routine on the real stack', { timeout: SCENARIO_TIMEOUT }, async () => {
     const emulator = await suite.emulator({ seed: 'none' });
-    // Created through the API, so the account has its schedule as a real one would.
-    const created = await suite.api.app.inject({
-      method: 'POST',
-      url: '/accounts',
-      headers: bearer(FAULTS_ADMIN_KEY),
-      payload: {
-        name: 'Console demo',
-        connection: emulatorConnection(emulator.url),
-        settings: { entityTypes: ['customers', 'products', 'price-lists', 'invoices'] },
-      },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    const account = {
-      ...created.json<{ account: { id: string; name: string } }>().account,
-      apiKey: created.json().apiKey as string,
-    };
-    const inject = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
-      suite.api.app.inject({ method, url, headers: bearer(account.apiKey), ...(payload ? { payload } : {}) });
+    const account = await newAccount(emulator.url, 'Console demo', [
+      'customers',
+      'products',
+      'price-lists',
+      'invoices',
+    ]);
+    const { inject } = account;
     const records = `/accounts/${account.id}/records`;
     const customer = await inject('POST', `${records}/customers`, {
       name: 'Acme Field Services',

@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { LightMyRequestResponse } from 'fastify';
 import { CONSOLE_DIST } from '../../../console/build';
+import { emulatorConnection } from '../../../emulator';
 import { projectRoot } from '../../../scripts/tools';
+import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
 import { useFaultSuite, type FaultSuite } from '../../faults/suite';
 import { openBrowser, screenshot, seriousViolations, type TestBrowser } from '../../helpers/browser';
 
@@ -37,12 +40,29 @@ export const nav = (page: Page, name: string) =>
 export const heading = (page: Page, name: string | RegExp) =>
   page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: UI_TIMEOUT });
 
+/** An account created through the API, and a way to call the API with its key. */
+export interface ConsoleAccount {
+  id: string;
+  name: string;
+  apiKey: string;
+  inject(
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: Record<string, unknown>,
+  ): Promise<LightMyRequestResponse>;
+}
+
 export interface ConsoleSuite {
   readonly suite: FaultSuite;
   /** The API's address, serving the console at `/` (set once the suite's `before` has run). */
   readonly baseUrl: () => string;
   /** Opens Chromium at 1280×800; the suite closes it after saving `lastShot`, where a failing step stopped. */
   readonly openPage: () => Promise<Page>;
+  /**
+   * Creates an account through the API (so it has its schedule as a real one would), connected to the
+   * emulator at `emulatorUrl` and syncing `entityTypes`.
+   */
+  readonly newAccount: (emulatorUrl: string, name: string, entityTypes: string[]) => Promise<ConsoleAccount>;
 }
 
 /** A fault suite whose API listens on a free loopback port and serves the built console. */
@@ -63,6 +83,23 @@ export function useConsoleSuite(name: string, lastShot: string): ConsoleSuite {
     openPage: async () => {
       browser = await openBrowser();
       return browser.page;
+    },
+    newAccount: async (emulatorUrl, name, entityTypes) => {
+      const created = await suite.api.app.inject({
+        method: 'POST',
+        url: '/accounts',
+        headers: bearer(FAULTS_ADMIN_KEY),
+        payload: { name, connection: emulatorConnection(emulatorUrl), settings: { entityTypes } },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const { account, apiKey } = created.json<{ account: { id: string; name: string }; apiKey: string }>();
+      return {
+        id: account.id,
+        name: account.name,
+        apiKey,
+        inject: (method, url, payload) =>
+          suite.api.app.inject({ method, url, headers: bearer(apiKey), ...(payload ? { payload } : {}) }),
+      };
     },
   };
 }

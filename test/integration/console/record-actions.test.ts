@@ -7,8 +7,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ensureConsoleBuilt } from '../../../console/build';
-import { emulatorConnection } from '../../../emulator';
-import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
 import { SCENARIO_TIMEOUT } from '../../faults/suite';
 import { putCount } from '../../helpers/inspect';
 import { check, heading, nav, UI_TIMEOUT, useConsoleSuite } from './pages';
@@ -18,26 +16,13 @@ const SYNC_TIMEOUT = 120_000;
 before(() => ensureConsoleBuilt());
 
 describe('the record page actions in Chromium', () => {
-  const { suite, baseUrl, openPage } = useConsoleSuite('console-record', 'record-actions-last');
+  const { suite, baseUrl, openPage, newAccount } = useConsoleSuite('console-record', 'record-actions-last');
 
   it('syncs one record now, and sets and clears Do Not Send', { timeout: SCENARIO_TIMEOUT }, async () => {
     const emulator = await suite.emulator({ seed: 'none' });
-    const created = await suite.api.app.inject({
-      method: 'POST',
-      url: '/accounts',
-      headers: bearer(FAULTS_ADMIN_KEY),
-      payload: {
-        name: 'Record actions',
-        connection: emulatorConnection(emulator.url),
-        settings: { entityTypes: ['customers'] },
-      },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    const accountId = created.json<{ account: { id: string } }>().account.id;
-    const apiKey = created.json<{ apiKey: string }>().apiKey;
-    const inject = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
-      suite.api.app.inject({ method, url, headers: bearer(apiKey), ...(payload ? { payload } : {}) });
-    const customers = `/accounts/${accountId}/records/customers`;
+    const account = await newAccount(emulator.url, 'Record actions', ['customers']);
+    const { inject, apiKey } = account;
+    const customers = `/accounts/${account.id}/records/customers`;
     const newCustomer = async (name: string) => {
       const res = await inject('POST', customers, { name, billingAddress: { city: 'Austin' } });
       assert.equal(res.statusCode, 201, res.body);
