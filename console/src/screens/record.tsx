@@ -194,6 +194,10 @@ function SyncNow({
   onDone: () => void;
 }) {
   const [syncId, setSyncId] = useState<string | null>(null);
+  // The run the sync waits behind, as the start answer named it (the live state may not know it yet).
+  const [behind, setBehind] = useState<string | null>(null);
+  const waiting = (run: string | null) =>
+    `Waiting: a run is in progress (${run ?? 'the current run'}); this sync starts when it ends.`;
   const [progress, setProgress] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const syncPath = (id: string) => path.replace(/\/records\/.*$/, `/sync-now/${encodeURIComponent(id)}`);
@@ -204,11 +208,8 @@ function SyncNow({
       const started = await api<SyncNowStartView>('POST', path.replace(/\/[^/]+$/, '/sync'), {
         body: { ids: [record.id] },
       });
-      setProgress(
-        started.status === 'waiting'
-          ? `Waiting: a run is in progress (${started.waitingBehind ?? 'the current run'}); this sync starts when it ends.`
-          : 'Syncing this record now…',
-      );
+      setProgress(started.status === 'waiting' ? waiting(started.waitingBehind) : 'Syncing this record now…');
+      setBehind(started.waitingBehind);
       setSyncId(started.syncId);
     } catch (err) {
       setNotice({ ok: false, text: (err as Error).message });
@@ -226,9 +227,7 @@ function SyncNow({
         if (!live) return;
         if (sync.status === 'running') {
           if (sync.state?.status === 'waiting') {
-            setProgress(
-              `Waiting: a run is in progress (${sync.state.waitingBehind ?? 'the current run'}); this sync starts when it ends.`,
-            );
+            setProgress(waiting(sync.state.waitingBehind ?? behind));
           } else if (sync.state) {
             setProgress(
               sync.state.status === 'pulling'

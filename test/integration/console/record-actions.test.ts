@@ -1,7 +1,7 @@
 /**
  * The record page's "Sync now" and "Do Not Send" in Chromium against the real stack (API serving the built
- * console, worker child process, Temporal, FerretDB, emulator): sync one customer now and see it synced
- * with its Acumatica key; mark another Do Not Send and see the badge, the record page's disabled export
+ * console, worker child process, Temporal, FerretDB, emulator): sync one customer now — first waiting
+ * behind a run in progress, then synced with its Acumatica key; mark another Do Not Send and see the badge, the record page's disabled export
  * with its reason, and the Records list's export of many refused with the API's 409; then clear it.
  */
 import assert from 'node:assert/strict';
@@ -9,6 +9,8 @@ import { before, describe, it } from 'node:test';
 import { ensureConsoleBuilt } from '../../../console/build';
 import { SCENARIO_TIMEOUT } from '../../faults/suite';
 import { putCount } from '../../helpers/inspect';
+import { waitFor } from '../../helpers/wait';
+import { entityRoute } from '../../faults/scenario';
 import { check, heading, nav, UI_TIMEOUT, useConsoleSuite } from './pages';
 
 const SYNC_TIMEOUT = 120_000;
@@ -44,11 +46,36 @@ describe('the record page actions in Chromium', () => {
       }, `#/records/customers/${id}`);
       await heading(page, /^Customer:/);
     };
+    // A run holds the account (its Acumatica requests are held until the page has shown the wait), so
+    // the sync first says it waits behind that run, then starts when the run ends.
     await open(now);
-    const syncButton = page.getByRole('button', { name: 'Sync now' });
-    await syncButton.focus();
-    await page.keyboard.press('Enter');
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    let runReachedAcumatica = false;
+    const stopHolding = emulator.beforeSend(async (req) => {
+      if (entityRoute(req)?.entity !== 'Customer') return;
+      runReachedAcumatica = true;
+      await hold;
+    });
     const outcome = page.getByRole('status').filter({ hasText: /^Synced: sent to Acumatica/ });
+    try {
+      const run = await suite.startRun(account.id);
+      await waitFor(
+        'the run to reach Acumatica',
+        () => (runReachedAcumatica ? true : undefined),
+        SYNC_TIMEOUT,
+      );
+      const syncButton = page.getByRole('button', { name: 'Sync now' });
+      await syncButton.focus();
+      await page.keyboard.press('Enter');
+      await page
+        .getByText(`Waiting: a run is in progress (${run.workflowId})`)
+        .waitFor({ timeout: UI_TIMEOUT });
+      await check(page, 'record-sync-waiting');
+    } finally {
+      release();
+      stopHolding();
+    }
     await outcome.waitFor({ timeout: SYNC_TIMEOUT });
     const synced = await inject('GET', `${customers}/${now}`);
     assert.equal(synced.json().syncState, 'synced', synced.body);
