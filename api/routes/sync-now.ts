@@ -37,6 +37,9 @@ const startView = z.object({
   temporalUiUrl: z.string(),
 });
 
+/** The answer to "sync now": started, or waiting behind a run (the console shows it). */
+export type SyncNowStartView = z.infer<typeof startView>;
+
 const outcome = z.object({
   id: z.string(),
   name: z.string(),
@@ -80,6 +83,9 @@ const detailView = z
     temporalUiUrl: z.string(),
   })
   .meta({ id: 'SyncNow' });
+
+/** One "sync now" as `GET /accounts/:id/sync-now/:syncId` answers it. */
+export type SyncNowView = z.infer<typeof detailView>;
 
 const syncIdParams = z
   .object({

@@ -65,7 +65,7 @@ export const UNAUTHORIZED_EVENT = 'fsac:unauthorized';
 
 /** Calls the API; resolves with the JSON body, rejects with {@link ApiFailure}. */
 export async function api<T>(
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   options: { query?: Query; body?: unknown; key?: string } = {},
 ): Promise<T> {

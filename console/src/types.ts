@@ -10,6 +10,7 @@ import type { FailedRecordsView } from '../../api/routes/failed-records';
 import type { MeView } from '../../api/routes/me';
 import type { NotificationView } from '../../api/routes/notifications';
 import type { ScheduleView } from '../../api/routes/settings';
+import type { SyncNowStartView, SyncNowView } from '../../api/routes/sync-now';
 import type { HistoryEventView, StartRunView, SyncRunDetailView, SyncRunView } from '../../api/routes/syncs';
 import type { ErrorBody } from '../../api/errors';
 import type { BadField } from '../../api/errors';
@@ -33,6 +34,8 @@ export type {
   RunSummary,
   ScheduleView,
   StartRunView,
+  SyncNowStartView,
+  SyncNowView,
   SyncRunDetailView,
   SyncRunView,
 };

@@ -1,13 +1,15 @@
 /**
  * A record's page: its fields (editable where the type is pushed), sync state, Acumatica key, notes with
- * Acumatica's failure messages, and "Export to Acumatica" to mark it (again) for the next run.
+ * Acumatica's failure messages, "Export to Acumatica" to mark it (again) for the next run, "Sync now" to
+ * send it (or read it back) without waiting for the run, and "Do Not Send" to keep it out of every push.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { SYNC_NOW_TYPES } from '../../../core/targeted-sync';
 import { accountPath, api, ApiFailure } from '../client';
 import { canExport, ENTITIES, isEntityType, recordTitle, typeLabel, type EntityType } from '../entities';
 import { href } from '../router';
-import type { AccountView, RecordView } from '../types';
+import type { AccountView, RecordView, SyncNowStartView, SyncNowView } from '../types';
 import { Async, ExternalId, Field, Notice, ScreenTitle, useLoad, When } from '../ui';
 
 /** Fields every record view has; the rest are the type's business fields. */
@@ -21,6 +23,7 @@ const BASE_FIELDS = new Set([
   'notes',
   'createdAt',
   'updatedAt',
+  'rev',
 ]);
 
 export function RecordScreen({ account, type, id }: { account: AccountView; type: string; id: string }) {
@@ -59,7 +62,9 @@ function RecordDetail({
   reload: () => void;
 }) {
   const exportable = canExport(type);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const syncable = SYNC_NOW_TYPES.includes(type);
+  const excluded = record.sync.doNotSend !== undefined;
+  const [notice, setNotice] = useState<Notice | null>(null);
   const act = async (work: () => Promise<unknown>, done: string) => {
     setNotice(null);
     try {
@@ -105,12 +110,14 @@ function RecordDetail({
             </>
           )}
         </dl>
-        {/* Record actions: "Export to Acumatica" here; "Sync now" joins it when the API offers it. */}
+        {/* Record actions: all of them live here. */}
         <div class="actions" data-actions="record">
-          {exportable ? (
+          {exportable && (
             <button
               type="button"
               class="primary"
+              disabled={excluded}
+              {...(excluded ? { 'aria-describedby': 'do-not-send-why' } : {})}
               onClick={() =>
                 void act(
                   () => api('POST', `${path}/export`),
@@ -120,14 +127,215 @@ function RecordDetail({
             >
               Export to Acumatica
             </button>
-          ) : (
-            <p class="info">{typeLabel(type)} come from Acumatica and are read-only here.</p>
           )}
+          {syncable && (
+            <SyncNow type={type} record={record} path={path} excluded={excluded} onDone={reload} />
+          )}
+          {!exportable && <p class="info">{typeLabel(type)} come from Acumatica and are read-only here.</p>}
         </div>
+        {excluded && (
+          <p class="info" id="do-not-send-why">
+            Marked Do Not Send: clear it below to export or sync this record.
+          </p>
+        )}
+        {exportable && <DoNotSend record={record} path={path} onChanged={reload} />}
       </section>
       <FieldsCard record={record} path={path} editable={exportable} onSaved={reload} />
       <NotesCard record={record} path={path} onAdded={reload} />
     </>
+  );
+}
+
+/** How often a running "sync now" is asked how it is going. */
+const SYNC_POLL_MS = 1000;
+
+type Notice = { ok: boolean; text: string };
+
+/** What "sync now" did to this record, in the words the record page uses. */
+function outcomeText(sync: SyncNowView, id: string): Notice {
+  const state = sync.state;
+  if (sync.status !== 'completed' || !state) {
+    return { ok: false, text: `The sync ended ${sync.status}${state?.error ? `: ${state.error}` : ''}.` };
+  }
+  const mine = state.records.find((r) => r.id === id);
+  if (!mine) return { ok: false, text: 'The sync finished without a word about this record.' };
+  const key = mine.externalId ? ` Its Acumatica key is ${mine.externalId}.` : '';
+  switch (mine.status) {
+    case 'pushed':
+      return { ok: true, text: `Synced: sent to Acumatica and read back.${key}` };
+    case 'pulled':
+      return { ok: true, text: `Synced: read back from Acumatica.${key}` };
+    case 'unchanged':
+      return { ok: true, text: `Synced: Acumatica already had this version.${key}` };
+    case 'excluded':
+      return { ok: false, text: 'Not sent: the record is marked Do Not Send.' };
+    case 'not-found':
+      return { ok: false, text: `Not synced: ${mine.message ?? 'the record was not found'}.` };
+    case 'failed':
+      return { ok: false, text: `Sync failed: ${mine.message ?? 'Acumatica refused it'}` };
+  }
+}
+
+/**
+ * "Sync now": starts a targeted sync of this one record, says whether it started or waits behind a run,
+ * follows it until it is done and shows the record's outcome.
+ */
+function SyncNow({
+  type,
+  record,
+  path,
+  excluded,
+  onDone,
+}: {
+  type: EntityType;
+  record: RecordView;
+  path: string;
+  excluded: boolean;
+  onDone: () => void;
+}) {
+  const [syncId, setSyncId] = useState<string | null>(null);
+  // The run the sync waits behind, as the start answer named it (the live state may not know it yet).
+  const [behind, setBehind] = useState<string | null>(null);
+  const waiting = (run: string | null) =>
+    `Waiting: a run is in progress (${run ?? 'the current run'}); this sync starts when it ends.`;
+  const [progress, setProgress] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const syncPath = (id: string) => path.replace(/\/records\/.*$/, `/sync-now/${encodeURIComponent(id)}`);
+
+  const start = async () => {
+    setNotice(null);
+    try {
+      const started = await api<SyncNowStartView>('POST', path.replace(/\/[^/]+$/, '/sync'), {
+        body: { ids: [record.id] },
+      });
+      setProgress(started.status === 'waiting' ? waiting(started.waitingBehind) : 'Syncing this record now…');
+      setBehind(started.waitingBehind);
+      setSyncId(started.syncId);
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    }
+  };
+
+  // Follow the sync until it closes; a failed poll is shown and retried on the next tick.
+  useEffect(() => {
+    if (!syncId) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const sync = await api<SyncNowView>('GET', syncPath(syncId));
+        if (!live) return;
+        if (sync.status === 'running') {
+          if (sync.state?.status === 'waiting') {
+            setProgress(waiting(sync.state.waitingBehind ?? behind));
+          } else if (sync.state) {
+            setProgress(
+              sync.state.status === 'pulling'
+                ? 'Reading it back from Acumatica…'
+                : 'Sending it to Acumatica…',
+            );
+          }
+        } else {
+          setSyncId(null);
+          setProgress(null);
+          setNotice(outcomeText(sync, record.id));
+          onDone();
+          return;
+        }
+      } catch (err) {
+        if (!live) return;
+        setProgress(`Still syncing; the last check failed: ${(err as Error).message}`);
+      }
+      timer = setTimeout(() => void poll(), SYNC_POLL_MS);
+    };
+    void poll();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [syncId]);
+
+  return (
+    <div class="sync-now">
+      <button
+        type="button"
+        disabled={excluded || syncId !== null}
+        aria-busy={syncId !== null}
+        {...(excluded ? { 'aria-describedby': 'do-not-send-why' } : {})}
+        onClick={() => void start()}
+      >
+        {syncId ? 'Syncing…' : 'Sync now'}
+      </button>
+      {!canExport(type) && !syncId && <span class="muted"> reads it back from Acumatica</span>}
+      {progress && (
+        <p class="state state-loading" role="status" aria-live="polite">
+          <span class="spinner" aria-hidden="true" /> {progress}
+        </p>
+      )}
+      <Notice notice={notice} />
+    </div>
+  );
+}
+
+/** "Do Not Send": keeps the record out of every push (pulls still update it) until cleared. */
+function DoNotSend({ record, path, onChanged }: { record: RecordView; path: string; onChanged: () => void }) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const excluded = record.sync.doNotSend;
+  const change = async (event: Event, method: 'PUT' | 'DELETE') => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api(
+        method,
+        `${path}/do-not-send`,
+        method === 'PUT' && reason.trim() ? { body: { reason: reason.trim() } } : {},
+      );
+      setReason('');
+      onChanged();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (excluded) {
+    return (
+      <form class="do-not-send" onSubmit={(e) => void change(e, 'DELETE')}>
+        <p>
+          <strong>Do Not Send</strong> since <When iso={excluded.at} />
+          {excluded.reason ? `: ${excluded.reason}` : ''}. Runs and "Sync now" leave it out; pulls still
+          update it.
+        </p>
+        {error && (
+          <p class="notice notice-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Clear Do Not Send
+        </button>
+      </form>
+    );
+  }
+  return (
+    <form class="do-not-send" onSubmit={(e) => void change(e, 'PUT')}>
+      <Field label="Reason for Do Not Send (optional)" error={error}>
+        {(props) => (
+          <input
+            {...props}
+            maxLength={500}
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+        )}
+      </Field>
+      <button type="submit" disabled={busy}>
+        Set Do Not Send
+      </button>
+    </form>
   );
 }
 

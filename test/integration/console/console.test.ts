@@ -8,58 +8,21 @@
  * and at phone width (390×844).
  */
 import assert from 'node:assert/strict';
-import { before, after, describe, it } from 'node:test';
-import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../../../console/build';
-import { emulatorConnection } from '../../../emulator';
-import { projectRoot } from '../../../scripts/tools';
-import { FAULTS_ADMIN_KEY, bearer } from '../../faults/api';
+import { ensureConsoleBuilt } from '../../../console/build';
+import { FAULTS_ADMIN_KEY } from '../../faults/api';
 import { entityRoute } from '../../faults/scenario';
-import { SCENARIO_TIMEOUT, useFaultSuite } from '../../faults/suite';
-import { openBrowser, screenshot, seriousViolations, type TestBrowser } from '../../helpers/browser';
+import { SCENARIO_TIMEOUT } from '../../faults/suite';
 import { waitFor } from '../../helpers/wait';
+import { check, heading, nav, UI_TIMEOUT, useConsoleSuite } from './pages';
 
-/** Where the screenshots go (the docs take theirs from here: docs/console.md). */
-const SHOTS = join(projectRoot, '.data', 'console-screenshots');
 const RUN_TIMEOUT = 180_000;
-const UI_TIMEOUT = 30_000;
 
 before(() => ensureConsoleBuilt());
 
 describe('the connector console in Chromium', () => {
-  const suite = useFaultSuite('console', { api: { consoleDir: CONSOLE_DIST } });
-  let baseUrl = '';
-  let browser: TestBrowser | undefined;
-
-  before(async () => {
-    baseUrl = await suite.api.app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  after(async () => {
-    // The last thing the browser showed: where a failing step stopped.
-    if (browser) await screenshot(browser.page, SHOTS, 'last');
-    await browser?.close();
-  });
-
-  /** Checks the page with axe and saves its screenshot. */
-  async function check(page: Page, name: string): Promise<void> {
-    const violations = await seriousViolations(page);
-    assert.deepEqual(
-      violations.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      [],
-      `accessibility of ${name}`,
-    );
-    await screenshot(page, SHOTS, name);
-  }
-
-  /** A link of the console's main navigation. */
-  const nav = (page: Page, name: string) =>
-    page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
-
-  const heading = (page: Page, name: string | RegExp) =>
-    page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: UI_TIMEOUT });
+  const { suite, baseUrl, openPage, newAccount } = useConsoleSuite('console', 'last');
 
   /** Starts an incremental run from the Runs screen and waits on its page until it has completed. */
   async function runFromConsole(page: Page): Promise<void> {
@@ -75,24 +38,13 @@ describe('the connector console in Chromium', () => {
 
   it('walks the daily routine on the real stack', { timeout: SCENARIO_TIMEOUT }, async () => {
     const emulator = await suite.emulator({ seed: 'none' });
-    // Created through the API, so the account has its schedule as a real one would.
-    const created = await suite.api.app.inject({
-      method: 'POST',
-      url: '/accounts',
-      headers: bearer(FAULTS_ADMIN_KEY),
-      payload: {
-        name: 'Console demo',
-        connection: emulatorConnection(emulator.url),
-        settings: { entityTypes: ['customers', 'products', 'price-lists', 'invoices'] },
-      },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    const account = {
-      ...created.json<{ account: { id: string; name: string } }>().account,
-      apiKey: created.json().apiKey as string,
-    };
-    const inject = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
-      suite.api.app.inject({ method, url, headers: bearer(account.apiKey), ...(payload ? { payload } : {}) });
+    const account = await newAccount(emulator.url, 'Console demo', [
+      'customers',
+      'products',
+      'price-lists',
+      'invoices',
+    ]);
+    const { inject } = account;
     const records = `/accounts/${account.id}/records`;
     const customer = await inject('POST', `${records}/customers`, {
       name: 'Acme Field Services',
@@ -111,11 +63,10 @@ describe('the connector console in Chromium', () => {
     });
     assert.equal(invoice.statusCode, 201, invoice.body);
 
-    browser = await openBrowser();
-    const { page } = browser;
+    const page = await openPage();
 
     // Sign in: a wrong key is refused, the account key opens the Overview; the key stays out of the URL.
-    await page.goto(baseUrl);
+    await page.goto(baseUrl());
     await heading(page, 'Sign in to the connector console');
     await check(page, 'sign-in');
     await page.getByLabel('API key').fill('not-a-valid-key-123');
