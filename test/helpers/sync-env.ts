@@ -3,14 +3,14 @@
  * (`TEMPORAL_ADDRESS`, `MONGODB_URL`), an in-process Acumatica emulator, and the shipped workflows and
  * activities on fresh task queues.
  *
- *   const stack = await openSyncStack('sync-push');      // once per file: Temporal env, bundle, database
- *   after(() => stack.close());
+ *   const stack = useSyncStack('sync-push');             // once per file (or describe): opened before, closed after
  *   test('…', async () => {
  *     const env = await stack.setup();                   // per test: emulator, account, task queues
  *     try { const summary = await env.runSync(); … } finally { await env.close(); }
  *   });
  */
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
@@ -117,6 +117,44 @@ export interface SyncEnv {
   ): Promise<RunSummary>;
   /** Signs the workers' Acumatica sessions out and stops the emulator; idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Opens a {@link SyncStack} before the tests of the enclosing suite and closes it after them. The stack it
+ * returns may be used inside tests and hooks only (before that it is not open yet).
+ */
+export function useSyncStack(name: string): SyncStack {
+  let opened: SyncStack | undefined;
+  before(async () => {
+    opened = await openSyncStack(name);
+  });
+  after(async () => {
+    await opened?.close();
+  });
+  const open = (): SyncStack => {
+    if (!opened)
+      throw new Error(`the sync stack ${name} is opened in before(): use it inside a test or hook`);
+    return opened;
+  };
+  return {
+    get env() {
+      return open().env;
+    },
+    get client() {
+      return open().client;
+    },
+    get db() {
+      return open().db;
+    },
+    get mongo() {
+      return open().mongo;
+    },
+    get store() {
+      return open().store;
+    },
+    setup: (options) => open().setup(options),
+    close: () => open().close(),
+  };
 }
 
 /** Connects to the harness's Temporal and MongoDB, bundles the workflows, and creates a fresh database. */

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { externalIdDisplay } from '../../../core/records';
-import { openSyncStack, type SyncStack } from '../../helpers/sync-env';
+import { useSyncStack } from '../../helpers/sync-env';
 import { createMarked, customerInput, invoiceInput, productInput, reload } from '../../helpers/records';
 import { putCount } from '../../helpers/inspect';
 
 describe('do not send', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_do_not_send');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_do_not_send');
 
   test('an excluded record is skipped by marked and full runs until cleared, and never marked for export', async () => {
     const env = await stack.setup({ settings: { entityTypes: ['customers'] } });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { crashOnceAfterPut } from '../../helpers/crash';
 import { byExternalRef } from '../../helpers/inspect';
 import {
@@ -10,16 +10,10 @@ import {
   salesOrderInput,
   workOrderInput,
 } from '../../helpers/records';
-import { openSyncStack, type SyncStack } from '../../helpers/sync-env';
+import { useSyncStack } from '../../helpers/sync-env';
 
 describe('exactly-once creation of auto-numbered documents', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_exactly_once');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_exactly_once');
 
   test('a committed PUT whose connection drops is adopted on retry, not created twice', async () => {
     const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'sales-orders'] } });

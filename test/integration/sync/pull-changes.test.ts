@@ -5,21 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ChangeNotification, ChangesState } from '../../../core/targeted-sync';
 import { changeNotificationSignal, changesStateQuery } from '../../../workflows/definitions';
 import { erpClient } from '../../helpers/erp';
-import { openSyncStack, type SyncEnv, type SyncStack } from '../../helpers/sync-env';
+import { useSyncStack, type SyncEnv } from '../../helpers/sync-env';
 import { waitFor } from '../../helpers/wait';
 
 describe('pull changes', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_pull_changes');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_pull_changes');
 
   async function erpCustomer(env: SyncEnv, name: string): Promise<{ guid: string; key: string }> {
     const client = erpClient(env.emulator);

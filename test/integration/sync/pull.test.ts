@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { AcumaticaClient } from '../../../acumatica';
 import { ManualClock, erpClient } from '../../helpers/erp';
 import { accountSnapshot } from '../../helpers/inspect';
 import { createMarked, customerInput, reload } from '../../helpers/records';
-import { openSyncStack, type SyncEnv, type SyncStack } from '../../helpers/sync-env';
+import { useSyncStack, type SyncEnv } from '../../helpers/sync-env';
 
 const address = (line1: string, line2: string, city: string) => ({
   AddressLine1: { value: line1 },
@@ -44,13 +44,7 @@ async function customersByKey(env: SyncEnv) {
 }
 
 describe('pull', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_pull');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_pull');
 
   test('the first run imports all master data; work orders only inside the window', async () => {
     const env = await stack.setup({
@@ -239,13 +233,7 @@ describe('pull', () => {
 });
 
 describe('last-modified wins', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_lmw');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_lmw');
 
   /** A customer pushed at the clock's start, then edited on both sides at the given offsets (ms). */
   async function conflict(ours: number, theirs: number) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { openSyncStack, type SyncStack } from '../../helpers/sync-env';
+import { describe, test } from 'node:test';
+import { useSyncStack } from '../../helpers/sync-env';
 import {
   createMarked,
   customerInput,
@@ -14,13 +14,7 @@ import { accountSnapshot, putCount } from '../../helpers/inspect';
 import { erpClient } from '../../helpers/erp';
 
 describe('push', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_push');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_push');
 
   test('an incremental run pushes marked records only; a full run pushes all', async () => {
     const env = await stack.setup({ settings: { entityTypes: ['customers', 'products'] } });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { ConnectionCheck } from '../../../activities/types';
 import { RunLocks } from '../../../store/run-locks';
 import { createMarked, customerInput, reload } from '../../helpers/records';
-import { openSyncStack, workflowBundle, type SyncStack } from '../../helpers/sync-env';
+import { useSyncStack, workflowBundle } from '../../helpers/sync-env';
 import { waitFor } from '../../helpers/wait';
 
 async function countRuns(client: Client, query: string): Promise<number> {
@@ -15,13 +15,7 @@ async function countRuns(client: Client, query: string): Promise<number> {
 }
 
 describe('runs', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_runs');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_runs');
 
   test('one failing entity type does not stop the others', async () => {
     const env = await stack.setup({

@@ -4,7 +4,7 @@
  * failed activities, and a connection edited mid-run.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ENTITIES, type EntityType } from '../../../core/entities';
 import { recordCollectionName } from '../../../store/db';
 import { crashOnceAfterPut } from '../../helpers/crash';
@@ -16,17 +16,11 @@ import {
   reload,
   salesOrderInput,
 } from '../../helpers/records';
-import { openSyncStack, TEST_BOX, type SyncStack } from '../../helpers/sync-env';
+import { useSyncStack, TEST_BOX } from '../../helpers/sync-env';
 import { waitFor } from '../../helpers/wait';
 
 describe('run summaries', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_summaries');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_summaries');
 
   test('entity types that failed outright are counted in the headline and the notification', async () => {
     const env = await stack.setup({ password: 'wrong', settings: { entityTypes: ['customers', 'vendors'] } });

@@ -4,20 +4,14 @@
  * "sync now" is created exactly once even when the first create's response is lost.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { SyncRecordsState } from '../../../core/targeted-sync';
-import { openSyncStack, type SyncStack } from '../../helpers/sync-env';
+import { useSyncStack } from '../../helpers/sync-env';
 import { byExternalRef } from '../../helpers/inspect';
 import { createMarked, customerInput, invoiceInput, productInput, reload } from '../../helpers/records';
 
 describe('sync records', () => {
-  let stack: SyncStack;
-  before(async () => {
-    stack = await openSyncStack('sync_records');
-  });
-  after(async () => {
-    await stack.close();
-  });
+  const stack = useSyncStack('sync_records');
 
   test('a pull-only type is read back by key; its outcome names each record', async () => {
     const env = await stack.setup({
