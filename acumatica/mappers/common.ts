@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityType, RestVersion } from '../../core/entities';
+import type { RecordMergeSpec } from '../../core/merge-record';
 import type { Address, Contact, Line } from '../../core/records';
 import {
   type AcumaticaRecord,
@@ -242,6 +243,15 @@ export function comparableLine(line: Partial<Line>): Record<string, unknown> {
     discountPercent: line.discountPercent || undefined,
   };
 }
+
+/**
+ * How views merge field by field (core/merge-record.ts): lines are identified by their item (else their
+ * description), and a line's `item` stands for the record's productId, serviceId or sku.
+ */
+export const VIEW_MERGE: RecordMergeSpec = {
+  lines: { fields: ['lines'], key: (line) => String(line.item ?? line.description ?? '') },
+  lineKeys: (viewKey) => (viewKey === 'item' ? ['productId', 'serviceId', 'sku'] : [viewKey]),
+};
 
 /** Rounds half away from zero to `digits` decimals (money: 2). */
 export function roundTo(value: number, digits: number): number {

@@ -23,7 +23,7 @@ import { workOrdersMapper } from './work-orders';
 export { contentHash, stableStringify } from './hash';
 export { customerKeyFor } from './customers';
 export { vendorKeyFor } from './vendors';
-export { skuKey } from './common';
+export { skuKey, VIEW_MERGE } from './common';
 export * from './types';
 
 export const MAPPERS: { readonly [T in EntityType]: EntityMapper<T> } = {
