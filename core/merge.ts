@@ -234,7 +234,9 @@ function isList(value: unknown): value is Line[] {
 /** The note a conflict leaves on the record, naming the field and both values. */
 export function conflictNote(conflict: FieldConflict): string {
   const kept =
-    conflict.winner === 'acumatica' ? "Acumatica's later change was kept" : 'our later change was kept';
+    conflict.winner === 'acumatica'
+      ? "Acumatica's newer change was kept"
+      : 'our newer change was kept and goes to Acumatica';
   return `${conflict.field} was changed on both sides: here ${describe(conflict.local)}, in Acumatica ${describe(conflict.acumatica)}; ${kept}`;
 }
 

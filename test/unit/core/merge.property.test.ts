@@ -208,7 +208,7 @@ describe('three-way merge (examples)', () => {
     assert.deepEqual(result.conflicts, [{ field: 'phone', local: '2', acumatica: '3', winner: 'acumatica' }]);
     assert.equal(
       conflictNote(result.conflicts[0]!),
-      `phone was changed on both sides: here "2", in Acumatica "3"; Acumatica's later change was kept`,
+      `phone was changed on both sides: here "2", in Acumatica "3"; Acumatica's newer change was kept`,
     );
   });
 

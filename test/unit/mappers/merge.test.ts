@@ -124,7 +124,7 @@ describe('pull merge of a customer', () => {
     assert.deepEqual(later.fields, { name: 'Theirs' });
     assert.equal(
       conflictNote(later.conflicts[0]!),
-      `name was changed on both sides: here "Ours", in Acumatica "Theirs"; Acumatica's later change was kept`,
+      `name was changed on both sides: here "Ours", in Acumatica "Theirs"; Acumatica's newer change was kept`,
     );
     const earlier = decide(
       'customers',
