@@ -5,6 +5,7 @@
 import type { AcumaticaRecord } from '../acumatica';
 import {
   MAPPERS,
+  VIEW_MERGE,
   pulledHash,
   pushHash,
   type EntityMapper,
@@ -12,6 +13,8 @@ import {
   type PulledFields,
   type PushContext,
 } from '../acumatica/mappers';
+import { plainView, type SyncView } from '../core/merge';
+import type { RecordMergeSpec } from '../core/merge-record';
 import { hasValidCoordinates, type Customer, type RecordTypes } from '../core/records';
 import type { EntityType } from '../core/entities';
 import type { RunSettings } from '../core/runs';
@@ -44,6 +47,39 @@ export function fieldsHash(
   settings: RunSettings,
 ): string {
   return pulledHash(entity, fields, settings);
+}
+
+/**
+ * What the field-level merge (core/merge.ts) compares for a record of this type: the mapper's comparable
+ * view, the same the hashes are computed from. `fields` is the view of a pull's fields; `of` takes the view
+ * of a stored record. Undefined for push-only types (no mapping back from Acumatica).
+ */
+export interface MergeView {
+  fields: SyncView;
+  of: (record: object) => SyncView;
+  spec: RecordMergeSpec;
+}
+
+/** The merge view of a pull's fields (see {@link MergeView}). */
+export function mergeView(
+  entity: EntityType,
+  fields: PulledFields<EntityType>,
+  settings: RunSettings,
+): MergeView | undefined {
+  const comparable = mapperFor(entity).comparable;
+  if (!comparable) return undefined;
+  const of = (record: object) => plainView(comparable(record as never, settings));
+  return { fields: of(fields), of, spec: VIEW_MERGE };
+}
+
+/** The base a push stores: the view of the record as sent (undefined for push-only types). */
+export function recordView(
+  entity: EntityType,
+  record: AnyRecord,
+  settings: RunSettings,
+): Record<string, unknown> | undefined {
+  const comparable = mapperFor(entity).comparable;
+  return comparable ? plainView(comparable(record, settings)) : undefined;
 }
 
 /** A short human name of a record for notes and summaries. */

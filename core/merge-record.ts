@@ -124,3 +124,24 @@ function asList(value: unknown): Record<string, unknown>[] {
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
+
+/**
+ * The base a pull stores with its write: Acumatica's view (what we have now incorporated), except for a
+ * field where the merge agreed with Acumatica yet our record's view reads differently — a view that falls
+ * back on what only we hold (a customer without a billing address shows its main location's) — where it
+ * is the record's view, so the difference is not taken for a local change by the next merge.
+ * @param merged the merged view (Acumatica's own when the record was created or replaced)
+ * @param written the view of our record as written
+ */
+export function baseAfterPull(
+  acumatica: SyncView,
+  merged: SyncView,
+  written: SyncView,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(acumatica), ...Object.keys(written)])) {
+    const value = sameValue(merged[key], acumatica[key]) ? written[key] : acumatica[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}

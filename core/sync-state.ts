@@ -57,6 +57,8 @@ export type PullMerge =
       pending: boolean;
       /** Without a base (synced before bases were kept): local changes were replaced by today's rule. */
       overwritesLocalEdit: boolean;
+      /** The merged view (see core/merge-record.ts `baseAfterPull` for the base it leads to). */
+      merged: SyncView;
     };
 
 /**
@@ -95,6 +97,7 @@ export function decidePullMerge(
       conflicts: [],
       pending: false,
       overwritesLocalEdit: simple.action === 'apply' && simple.overwritesLocalEdit,
+      merged: incoming.view,
     };
   }
   const result = mergeViews(base, existing.view, incoming.view, {
@@ -109,5 +112,6 @@ export function decidePullMerge(
     conflicts: result.conflicts,
     pending: result.changesAcumatica,
     overwritesLocalEdit: false,
+    merged: result.merged,
   };
 }
