@@ -10,7 +10,7 @@
  * mark failed with its failure note, notes), pulled.ts (applying a pulled copy, bulk inserts).
  */
 import type { Db } from 'mongodb';
-import type { EntityType } from '../../core/entities';
+import { ENTITY_TYPES, type EntityType } from '../../core/entities';
 import {
   RECORD_SPECS,
   type CreateInputs,
@@ -236,18 +236,7 @@ export type RecordRepositories = { readonly [T in EntityType]: RecordRepository<
 
 /** Builds the repositories of all eleven entity types. */
 export function createRecordRepositories(db: Db, options: RecordRepositoryOptions = {}): RecordRepositories {
-  const build = <T extends EntityType>(type: T) => new RecordRepository(db, type, options);
-  return {
-    customers: build('customers'),
-    vendors: build('vendors'),
-    products: build('products'),
-    services: build('services'),
-    'price-lists': build('price-lists'),
-    projects: build('projects'),
-    'work-orders': build('work-orders'),
-    estimates: build('estimates'),
-    'sales-orders': build('sales-orders'),
-    'purchase-orders': build('purchase-orders'),
-    invoices: build('invoices'),
-  };
+  return Object.fromEntries(
+    ENTITY_TYPES.map((type) => [type, new RecordRepository(db, type, options)]),
+  ) as unknown as RecordRepositories;
 }
