@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import {
   text,
+  optionalCurrency,
+  optionalEmail,
   optionalText,
   isoDate,
   money,
@@ -30,13 +32,10 @@ export const customerFields = z.object({
   type: z.enum(CUSTOMER_TYPES),
   status: status(ACTIVE),
   parentCustomerId: recordId.optional(),
-  email: z.email({ error: 'must be an email address' }).max(254).optional(),
+  email: optionalEmail(),
   phone: optionalText(40),
   terms: optionalText(10),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code' })
-    .optional(),
+  currency: optionalCurrency(),
   contacts: z.array(contactSchema).max(50),
   billingAddress: addressSchema.optional(),
   locations: z.array(locationSchema).max(200),
@@ -48,13 +47,10 @@ export const vendorFields = z.object({
   status: status(ACTIVE),
   contact: contactSchema.optional(),
   address: addressSchema.optional(),
-  email: z.email({ error: 'must be an email address' }).max(254).optional(),
+  email: optionalEmail(),
   phone: optionalText(40),
   terms: optionalText(10),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code' })
-    .optional(),
+  currency: optionalCurrency(),
 });
 
 export const sku = z
@@ -92,10 +88,7 @@ export const priceSchema = z
     uom: text(10),
     breakQty: z.number().finite().min(0).default(0),
     price: money,
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code' })
-      .optional(),
+    currency: optionalCurrency(),
     effectiveDate: isoDate.optional(),
     expirationDate: isoDate.optional(),
   })

@@ -8,6 +8,14 @@ import { z } from 'zod';
 /** Bounded text: required (`text`) or optional (`optionalText`), trimmed. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
 export const optionalText = (max: number) => z.string().trim().max(max).optional();
+/** An optional email address (a fresh schema per field). */
+export const optionalEmail = () => z.email({ error: 'must be an email address' }).max(254).optional();
+/** An optional three-letter currency code (a fresh schema per field). */
+export const optionalCurrency = () =>
+  z
+    .string()
+    .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code' })
+    .optional();
 export const isoDate = z.iso.date({ error: 'must be a date in the form YYYY-MM-DD' });
 export const money = z.number().finite().min(0).max(1e12);
 export const recordId = z
@@ -57,7 +65,7 @@ export const contactSchema = z
   .object({
     name: text(255),
     title: optionalText(100),
-    email: z.email({ error: 'must be an email address' }).max(254).optional(),
+    email: optionalEmail(),
     phones: z.array(phoneSchema).max(10).default([]),
     isPrimary: z.boolean().default(false),
   })
