@@ -2,7 +2,7 @@
  * Times the store's per-page queries on FerretDB at several collection sizes, to show whether a page costs
  * O(page) or O(collection). Each FerretDB binary given is started on a free port with its own data folder;
  * one record collection with the store's indexes (store/db.ts) is seeded to each size, and every query shape
- * of store/records.ts that runs once per page is timed (median of several runs, after one warm-up).
+ * of store/records/ that runs once per page is timed (median of several runs, after one warm-up).
  *   npx tsx scripts/ferretdb/query-cost.ts [--sizes 10000,100000] [--runs 5] [label=binary ...]
  * Without binaries it times the current build (scripts/tools.ts). Prints one JSON line per size and binary.
  */
@@ -39,7 +39,7 @@ function record(n: number): Rec {
   };
 }
 
-/** The per-page query shapes of store/records.ts for account acc_0, in the middle of the collection. */
+/** The per-page query shapes of store/records/ for account acc_0, in the middle of the collection. */
 function shapes(size: number): Record<string, { filter: Filter<Rec>; sorted: boolean }> {
   const mid = Math.floor(size / 2 / ACCOUNTS) * ACCOUNTS;
   const after = record(mid)._id;

@@ -66,7 +66,7 @@ async function seeded(type: (typeof ENTITY_TYPES)[number], count: number): Promi
   return col;
 }
 
-/** The query shapes of store/records.ts, for account `acc_a`. */
+/** The query shapes of store/records/, for account `acc_a`. */
 function storeShapes() {
   const account = 'acc_a';
   return {

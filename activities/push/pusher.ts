@@ -1,0 +1,161 @@
+/**
+ * Pushing one record: dependencies first (cascade.ts), mapped once so a mapping problem fails it before
+ * anything is sent, skipped when Acumatica already holds this content, checked for a newer Acumatica copy
+ * (last-modified-wins.ts), sent (create-once.ts), and its outcome written back to the store.
+ */
+import { formatFieldErrors } from '../../acumatica';
+import { MissingDependencyError, skuKey, type PushContext } from '../../acumatica/mappers';
+import { ENTITIES, type EntityType } from '../../core/entities';
+import { revisionOf } from '../../core/revisions';
+import { isProgrammingError, isRecordRejection, messageOf } from '../failures';
+import { mapperFor, recordHash, type AnyRecord } from '../mapping';
+import { AcumaticaCopies } from './acumatica-copies';
+import { ensureDependency, uniqueDeps } from './cascade';
+import { send } from './create-once';
+import { acumaticaWins } from './last-modified-wins';
+import { CODES, keyOf, modifiedAt, repoOf, type Outcome, type PusherArgs } from './shared';
+
+/** Pushes records with their dependencies; one instance per page so a dependency is pushed at most once. */
+export class Pusher {
+  /** Dependency outcomes of this page, by `entity/id`. */
+  readonly done = new Map<string, Promise<Outcome>>();
+  /** Dependency records read for this page (records of a page share customers and items), by `entity/id`. */
+  readonly dependencies = new Map<string, Promise<AnyRecord | null>>();
+  /** Acumatica's copies read during this page's pushes. */
+  private readonly copies: AcumaticaCopies;
+
+  /** @param pageItems the page's own records (`entity/id`): counted by the page, not as cascaded */
+  constructor(
+    readonly args: PusherArgs,
+    readonly pageItems: ReadonlySet<string> = new Set(),
+  ) {
+    this.copies = new AcumaticaCopies(args.client, args.signal);
+  }
+
+  /** Pushes a record of the page once, sharing the outcome with records of the page that depend on it. */
+  pushOnce(entity: EntityType, record: AnyRecord): Promise<Outcome> {
+    const id = `${entity}/${record._id}`;
+    let outcome = this.done.get(id);
+    if (!outcome) {
+      outcome = this.push(entity, record);
+      this.done.set(id, outcome);
+    }
+    return outcome;
+  }
+
+  /** Pushes `record` (after its dependencies) and writes the outcome to the store. */
+  async push(entity: EntityType, record: AnyRecord, chain: readonly string[] = []): Promise<Outcome> {
+    const { input } = this.args;
+    const repo = repoOf(this.args.records, entity);
+    const mapper = mapperFor(entity);
+    // The revision this push decides from; its own push-intent write advances it. The outcome is written
+    // back only to this revision: an edit made meanwhile keeps the record pending for the next run.
+    const read = { rev: revisionOf(record) };
+    const fail = async (code: string, message: string): Promise<Outcome> => {
+      await repo.markFailed(input.accountId, record._id, {
+        message,
+        code,
+        runId: input.runId,
+        rev: read.rev,
+      });
+      return { status: 'failed', message };
+    };
+
+    // Dependencies first: push what is not in Acumatica yet (cascade), or fail naming it.
+    const keys = new Map<string, string>();
+    for (const dep of uniqueDeps(mapper.dependencies?.(record as never) ?? [])) {
+      const resolved = await ensureDependency(this, dep, [...chain, `${entity}/${record._id}`]);
+      if ('message' in resolved) return fail(CODES.dependency, resolved.message);
+      keys.set(`${dep.entity}/${dep.id}`, resolved.key);
+    }
+
+    const ctx: PushContext = {
+      settings: input.settings,
+      restVersion: this.args.version,
+      integrationDate: this.args.integrationDate,
+      keys: {
+        customer: (id) => keys.get(`customers/${id}`),
+        vendor: (id) => keys.get(`vendors/${id}`),
+        item: (line) =>
+          line.productId
+            ? keys.get(`products/${line.productId}`)
+            : line.serviceId
+              ? keys.get(`services/${line.serviceId}`)
+              : line.sku
+                ? skuKey(line.sku)
+                : undefined,
+      },
+    };
+    try {
+      // Mapped once up front so a mapping problem fails this record before anything is sent.
+      if (!mapper.push) throw new Error(`${ENTITIES[entity].label} records are not pushed to Acumatica`);
+      mapper.push(record as never, ctx);
+    } catch (err) {
+      if (isProgrammingError(err)) throw err;
+      if (err instanceof MissingDependencyError) {
+        return fail(
+          CODES.dependency,
+          `Not in Acumatica yet: ${err.missing.map((d) => `${ENTITIES[d.entity].label} ${d.id}`).join(', ')}`,
+        );
+      }
+      return fail(
+        CODES.mapping,
+        `${ENTITIES[entity].label} could not be mapped for Acumatica: ${messageOf(err)}`,
+      );
+    }
+
+    const hash = recordHash(entity, record, ctx);
+    const sync = record.sync;
+    const editedSinceSync = !sync.lastSyncedAt || record.updatedAt.getTime() > sync.lastSyncedAt.getTime();
+    if (
+      sync.externalId &&
+      sync.lastSyncedHash === hash &&
+      !editedSinceSync &&
+      (sync.state === 'synced' || sync.state === 'pending')
+    ) {
+      // Acumatica already has this content: no PUT. A re-marked record without changes becomes synced.
+      if (sync.state === 'pending') {
+        await repo.markSynced(input.accountId, record._id, {
+          externalId: sync.externalId,
+          acumaticaId: sync.acumaticaId ?? '',
+          ...(sync.acumaticaModifiedAt ? { acumaticaModifiedAt: sync.acumaticaModifiedAt } : {}),
+          hash,
+          pushedRev: read.rev,
+        });
+      }
+      return { status: 'unchanged', externalId: sync.externalId };
+    }
+
+    if (sync.externalId && (await acumaticaWins(this.args, this.copies, entity, mapper, record))) {
+      // Last-modified wins: an ERP edit newer than ours replaced our record instead of being overwritten.
+      return { status: 'unchanged', externalId: sync.externalId };
+    }
+
+    try {
+      const saved = await send(this.args, this.copies, entity, mapper, record, ctx, read);
+      if ('gone' in saved) return fail(CODES.gone, saved.gone);
+      const externalId = keyOf(mapper, saved.response) ?? sync.externalId;
+      const acumaticaId =
+        typeof saved.response.id === 'string' ? saved.response.id : (sync.acumaticaId ?? '');
+      if (!externalId)
+        throw new Error(`Acumatica returned the ${ENTITIES[entity].label.toLowerCase()} without its key`);
+      const modifiedField = mapper.pullQuery?.(this.args.version).modifiedField ?? null;
+      const modified = modifiedAt(saved.response, modifiedField);
+      await repo.markSynced(input.accountId, record._id, {
+        externalId,
+        acumaticaId,
+        ...(modified ? { acumaticaModifiedAt: modified } : {}),
+        hash,
+        pushedRev: read.rev,
+      });
+      return { status: 'pushed', externalId };
+    } catch (err) {
+      if (!isRecordRejection(err)) throw err;
+      const detail = err.fieldErrors.length > 0 ? formatFieldErrors(err.fieldErrors) : err.message;
+      return fail(
+        CODES.rejected,
+        `Acumatica rejected the ${ENTITIES[entity].label.toLowerCase()}: ${detail}`,
+      );
+    }
+  }
+}
