@@ -1,5 +1,5 @@
 /**
- * One pull page: read what Acumatica changed in the window and apply it with last-modified-wins.
+ * One pull page: read what Acumatica changed in the window and merge it into ours field by field.
  */
 import type { Logger } from 'pino';
 import {
@@ -18,6 +18,7 @@ import {
   customerHasGeo,
   fieldsHash,
   mapperFor,
+  mergeView,
   recordName,
   resolveReferences,
   type AnyMapper,
@@ -119,7 +120,7 @@ export async function pullByKeys(
 
 /**
  * Maps Acumatica records read by a pull (a page of the window, or records read by key) and applies them:
- * records we do not have are inserted in batches, the others go through last-modified-wins one by one.
+ * records we do not have are inserted in batches, the others are merged one by one (docs/sync-rules.md).
  */
 async function applyRaws(
   args: PullPageArgs,
@@ -227,11 +228,13 @@ function toPulled(args: PullPageArgs, result: PulledRecordResult, existing: AnyR
   const fields = (
     existing ? result.fields : { ...result.createDefaults, ...result.fields }
   ) as PulledFields<EntityType>;
+  const view = mergeView(input.entity, result.fields as PulledFields<EntityType>, input.settings);
   return {
     ...identity(input.entity, result),
     acumaticaModifiedAt: result.modifiedAt ? new Date(result.modifiedAt) : args.now,
     hash: fieldsHash(input.entity, result.fields, input.settings),
     fields: fields as never,
+    ...(view ? { view } : {}),
   };
 }
 
@@ -245,7 +248,7 @@ function countPulled(
 ): void {
   args.tally.count('pulled');
   if (args.input.entity === 'customers') {
-    // What is stored now: the pulled fields over what we had (a pull writes only the fields it maps).
+    // What is stored now: the fields the pull wrote over what we had (a pull writes only what it maps).
     const stored = { ...(existing ?? {}), ...fields };
     if (!customerHasGeo(stored as never)) args.tally.missingGeo(id);
   }
@@ -288,7 +291,7 @@ async function applyOne(
       tally.count('unchanged');
       return;
     }
-    countPulled(args, result, existing, pulled.fields as object, applied.id);
+    countPulled(args, result, existing, applied.written ?? (pulled.fields as object), applied.id);
   } catch (err) {
     if (!(err instanceof Error) || !RECORD_ERRORS.has(err.name)) throw err;
     args.log.warn({ key: result.key, err: err.name }, 'pulled record rejected');

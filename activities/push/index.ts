@@ -1,8 +1,8 @@
 /**
  * One push page: send marked records (all records on a full run) to Acumatica, several at a time in lanes,
  * dependencies first, creating auto-numbered documents exactly once. How one record is pushed: pusher.ts;
- * the cascade of dependencies: cascade.ts; last-modified wins: last-modified-wins.ts; exactly-once
- * creation with push intents: create-once.ts.
+ * the cascade of dependencies: cascade.ts; an ERP edit merged before the update: merge-acumatica-copy.ts;
+ * exactly-once creation with push intents: create-once.ts.
  */
 import { ENTITIES, type EntityType } from '../../core/entities';
 import type { PageResult } from '../../core/runs';

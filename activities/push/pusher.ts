@@ -1,18 +1,19 @@
 /**
  * Pushing one record: dependencies first (cascade.ts), mapped once so a mapping problem fails it before
- * anything is sent, skipped when Acumatica already holds this content, checked for a newer Acumatica copy
- * (last-modified-wins.ts), sent (create-once.ts), and its outcome written back to the store.
+ * anything is sent, skipped when Acumatica already holds this content, merged with a change made in
+ * Acumatica since our last sync (merge-acumatica-copy.ts), sent (create-once.ts), and its outcome written
+ * back to the store with the new merge base.
  */
 import { formatFieldErrors } from '../../acumatica';
 import { MissingDependencyError, skuKey, type PushContext } from '../../acumatica/mappers';
 import { ENTITIES, type EntityType } from '../../core/entities';
 import { revisionOf } from '../../core/revisions';
 import { isProgrammingError, isRecordRejection, messageOf } from '../failures';
-import { mapperFor, recordHash, type AnyRecord } from '../mapping';
+import { mapperFor, recordHash, recordView, type AnyRecord } from '../mapping';
 import { AcumaticaCopies } from './acumatica-copies';
 import { ensureDependency, uniqueDeps } from './cascade';
 import { send } from './create-once';
-import { acumaticaWins } from './last-modified-wins';
+import { mergeAcumaticaCopy } from './merge-acumatica-copy';
 import { CODES, keyOf, modifiedAt, repoOf, type Outcome, type PusherArgs } from './shared';
 
 /** Pushes records with their dependencies; one instance per page so a dependency is pushed at most once. */
@@ -63,12 +64,23 @@ export class Pusher {
 
     // Dependencies first: push what is not in Acumatica yet (cascade), or fail naming it.
     const keys = new Map<string, string>();
-    for (const dep of uniqueDeps(mapper.dependencies?.(record as never) ?? [])) {
-      const resolved = await ensureDependency(this, dep, [...chain, `${entity}/${record._id}`]);
-      if ('message' in resolved) return fail(CODES.dependency, resolved.message);
-      keys.set(`${dep.entity}/${dep.id}`, resolved.key);
-    }
+    const resolveDependencies = async (of: AnyRecord): Promise<string | undefined> => {
+      for (const dep of uniqueDeps(mapper.dependencies?.(of as never) ?? [])) {
+        if (keys.has(`${dep.entity}/${dep.id}`)) continue;
+        const resolved = await ensureDependency(this, dep, [...chain, `${entity}/${record._id}`]);
+        if ('message' in resolved) return resolved.message;
+        keys.set(`${dep.entity}/${dep.id}`, resolved.key);
+      }
+      return undefined;
+    };
+    const missing = await resolveDependencies(record);
+    if (missing) return fail(CODES.dependency, missing);
 
+    // The merge base stored with the outcome: the view of what Acumatica now holds (two-way types only).
+    const baseOf = (sent: AnyRecord) => {
+      const base = recordView(entity, sent, input.settings);
+      return base ? { base } : {};
+    };
     const ctx: PushContext = {
       settings: input.settings,
       restVersion: this.args.version,
@@ -104,7 +116,7 @@ export class Pusher {
       );
     }
 
-    const hash = recordHash(entity, record, ctx);
+    let hash = recordHash(entity, record, ctx);
     const sync = record.sync;
     const editedSinceSync = !sync.lastSyncedAt || record.updatedAt.getTime() > sync.lastSyncedAt.getTime();
     if (
@@ -121,18 +133,29 @@ export class Pusher {
           ...(sync.acumaticaModifiedAt ? { acumaticaModifiedAt: sync.acumaticaModifiedAt } : {}),
           hash,
           pushedRev: read.rev,
+          ...baseOf(record),
         });
       }
       return { status: 'unchanged', externalId: sync.externalId };
     }
 
-    if (sync.externalId && (await acumaticaWins(this.args, this.copies, entity, mapper, record))) {
-      // Last-modified wins: an ERP edit newer than ours replaced our record instead of being overwritten.
-      return { status: 'unchanged', externalId: sync.externalId };
+    // An ERP edit since our last sync is merged in first: what goes out is the merged record.
+    let sending = record;
+    if (sync.externalId) {
+      const copy = await mergeAcumaticaCopy(this.args, this.copies, entity, mapper, record);
+      if (copy.kind === 'nothing') return { status: 'unchanged', externalId: sync.externalId };
+      if (copy.kind === 'merged') {
+        sending = copy.record;
+        read.rev = revisionOf(sending);
+        // Acumatica's lines may name items of their own: resolved like ours.
+        const unresolved = await resolveDependencies(sending);
+        if (unresolved) return fail(CODES.dependency, unresolved);
+        hash = recordHash(entity, sending, ctx);
+      }
     }
 
     try {
-      const saved = await send(this.args, this.copies, entity, mapper, record, ctx, read);
+      const saved = await send(this.args, this.copies, entity, mapper, sending, ctx, read);
       if ('gone' in saved) return fail(CODES.gone, saved.gone);
       const externalId = keyOf(mapper, saved.response) ?? sync.externalId;
       const acumaticaId =
@@ -147,6 +170,7 @@ export class Pusher {
         ...(modified ? { acumaticaModifiedAt: modified } : {}),
         hash,
         pushedRev: read.rev,
+        ...baseOf(sending),
       });
       return { status: 'pushed', externalId };
     } catch (err) {

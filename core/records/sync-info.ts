@@ -47,6 +47,11 @@ export interface SyncInfo {
   pushIntent?: PushIntent;
   /** "Do Not Send": the record is never pushed (marked or full runs, "sync now") until this is cleared. */
   doNotSend?: DoNotSend;
+  /**
+   * The base of the field-level merge (core/merge.ts): the mapper's view of the fields Acumatica holds, as
+   * both sides agreed at the last successful push or pull. Internal: never shown by the API.
+   */
+  base?: Record<string, unknown>;
 }
 
 /** Why and since when a record is excluded from pushes. Pulls still update the record. */

@@ -1,13 +1,15 @@
 /**
  * Applying records pulled from Acumatica: match each to ours (Acumatica id, then key, then external ref),
- * insert the ones we do not have (a page at a time on a first pull), and overwrite existing ones only as
- * last-modified-wins says (core/sync-state.ts `decidePull`).
+ * insert the ones we do not have (a page at a time on a first pull), and merge Acumatica's changes into
+ * existing ones field by field (core/sync-state.ts `decidePullMerge`, core/merge.ts).
  */
 import { MongoBulkWriteError, type Filter, type UpdateFilter } from 'mongodb';
 import { ENTITIES, type EntityType } from '../../core/entities';
 import type { CreateInputs, Note, RecordBase } from '../../core/records';
+import { conflictNote, plainView, type SyncView } from '../../core/merge';
+import { baseAfterPull, type RecordMergeSpec } from '../../core/merge-record';
 import { revisionOf } from '../../core/revisions';
-import { decidePull } from '../../core/sync-state';
+import { decidePullMerge } from '../../core/sync-state';
 import { parseOrThrow } from '../../core/validation';
 import { ConcurrentUpdateError, ConflictError, isDuplicateKeyError } from '../errors';
 import { derivedId } from '../ids';
@@ -37,6 +39,11 @@ export interface PulledRecord<T extends EntityType> {
   fields: CreateInputs[T];
   /** Our reference if Acumatica's copy carries it (a document we pushed): finds the record it came from. */
   externalRef?: string;
+  /**
+   * What the field-level merge compares (the mapper's view): of these fields, and of a stored record.
+   * Without it the view is the given fields themselves.
+   */
+  view?: { fields: SyncView; of: (record: object) => SyncView; spec: RecordMergeSpec };
 }
 
 export interface PullResult {
@@ -44,14 +51,29 @@ export interface PullResult {
   id: string;
   /** Why nothing was written: identical content, a version already seen, or a newer local edit. */
   reason?: 'identical' | 'already-seen' | 'local-newer';
+  /** The business fields the write changed, as stored (on `updated`). */
+  written?: Record<string, unknown>;
+  /** Our record keeps changes Acumatica does not have, so it is (still) marked for export. */
+  pending?: boolean;
+}
+
+/** The view of a pull that brings none: the given fields as they are. */
+function viewOf<T extends EntityType>(pulled: PulledRecord<T>): NonNullable<PulledRecord<T>['view']> {
+  if (pulled.view) return pulled.view;
+  const keys = Object.keys(pulled.fields);
+  const of = (record: object) =>
+    plainView(Object.fromEntries(keys.map((k) => [k, (record as Record<string, unknown>)[k]])));
+  return { fields: of(pulled.fields), of, spec: {} };
 }
 
 /**
  * Upserts a record pulled from Acumatica. Finds ours by Acumatica id, then key, then external ref;
  * creates it (state `synced`) when none exists, with an id derived from the Acumatica id so two racing
- * pulls cannot create two. An existing record is overwritten only as {@link decidePull} says
- * (last-modified wins; identical content writes nothing). Compare-and-set on the revision read, so a
- * local edit racing the pull is decided on again, never silently lost.
+ * pulls cannot create two. An existing record is merged as {@link decidePullMerge} says: field by field
+ * against its base (Acumatica's changes written, ours kept and the record left pending, conflicts to the
+ * newer side with a note each), or by the whole-record rule once for a record without a base; identical
+ * content writes nothing. The merge, the base and the notes are one compare-and-set on the revision read,
+ * so a local edit racing the pull is merged again, never silently lost.
  * @param known our matching record when the caller already looked it up for a whole page (null: none)
  * @throws ValidationError when the mapped fields are invalid
  */
@@ -61,6 +83,7 @@ export async function applyPulled<T extends EntityType>(
   pulled: PulledRecord<T>,
   known?: Doc<T> | null,
 ): Promise<PullResult> {
+  const view = viewOf(pulled);
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const existing =
       attempt === 0 && known !== undefined ? known : await findPulledMatch(ctx, accountId, pulled);
@@ -69,33 +92,57 @@ export async function applyPulled<T extends EntityType>(
       if (created) return { outcome: 'created', id: created };
       continue;
     }
-    const decision = decidePull(existing, pulled);
+    const current = businessFields(existing);
+    const given = pulled.fields as Record<string, unknown>;
+    const decision = decidePullMerge(
+      { updatedAt: existing.updatedAt, sync: existing.sync, fields: current, view: view.of(existing) },
+      {
+        acumaticaModifiedAt: pulled.acumaticaModifiedAt,
+        hash: pulled.hash,
+        fields: given,
+        view: view.fields,
+      },
+      view.spec,
+    );
     if (decision.action === 'skip')
       return { outcome: 'unchanged', id: existing._id, reason: decision.reason };
 
-    const given = pulled.fields as Record<string, unknown>;
-    const merged = { ...businessFields(existing), ...given, externalRef: existing.externalRef };
+    const merged: Record<string, unknown> = { ...current, externalRef: existing.externalRef };
+    for (const [key, value] of Object.entries(decision.fields)) {
+      if (value === undefined) delete merged[key];
+      else merged[key] = value;
+    }
     const validated = withLocationIds(parseOrThrow(ctx.spec.createInput, merged) as Record<string, unknown>);
     const now = ctx.now();
+    const changed = Object.keys(decision.fields).filter((key) => key !== 'externalRef');
     const set: Record<string, unknown> = {
-      updatedAt: now,
-      'sync.state': 'synced',
+      'sync.state': decision.pending ? 'pending' : 'synced',
       'sync.externalId': pulled.externalId,
       'sync.acumaticaId': pulled.acumaticaId,
       'sync.acumaticaModifiedAt': pulled.acumaticaModifiedAt,
       'sync.lastSyncedAt': now,
       'sync.lastSyncedHash': pulled.hash,
+      'sync.base': baseAfterPull(view.fields, decision.merged, view.of(validated)),
     };
-    for (const key of Object.keys(given)) if (key !== 'externalRef') set[key] = validated[key];
-    const update: Record<string, unknown> = { $set: set, $unset: { 'sync.lastError': '' } };
+    // Our record changes only when something of Acumatica's was taken.
+    if (changed.length > 0) set.updatedAt = now;
+    const unset: Record<string, ''> = { 'sync.lastError': '' };
+    const written: Record<string, unknown> = {};
+    for (const key of changed) {
+      written[key] = validated[key];
+      if (validated[key] === undefined) unset[key] = '';
+      else set[key] = validated[key];
+    }
+    const notes: Note[] = decision.conflicts.map((c) => ({ at: now, text: conflictNote(c), author: 'sync' }));
     if (decision.overwritesLocalEdit) {
-      const note: Note = {
+      notes.push({
         at: now,
         text: `Acumatica's newer copy (modified ${pulled.acumaticaModifiedAt.toISOString()}) replaced local changes`,
         author: 'sync',
-      };
-      update.$push = { notes: note };
+      });
     }
+    const update: Record<string, unknown> = { $set: set, $unset: unset };
+    if (notes.length > 0) update.$push = { notes: { $each: notes } };
     if (
       await updateGuarded(
         ctx,
@@ -105,7 +152,7 @@ export async function applyPulled<T extends EntityType>(
         update as UpdateFilter<Stored>,
       )
     )
-      return { outcome: 'updated', id: existing._id };
+      return { outcome: 'updated', id: existing._id, written, pending: decision.pending };
   }
   throw new ConcurrentUpdateError(
     `${ENTITIES[ctx.type].label} ${pulled.externalId} kept changing during the pull`,
@@ -229,6 +276,7 @@ function pulledDoc<T extends EntityType>(ctx: RecordContext<T>, accountId: strin
     >,
   );
   const id = derivedId(ctx.spec.idPrefix, accountId, pulled.acumaticaId);
+  const view = viewOf(pulled);
   const now = ctx.now();
   return {
     ...fields,
@@ -245,6 +293,7 @@ function pulledDoc<T extends EntityType>(ctx: RecordContext<T>, accountId: strin
       acumaticaModifiedAt: pulled.acumaticaModifiedAt,
       lastSyncedAt: now,
       lastSyncedHash: pulled.hash,
+      base: baseAfterPull(view.fields, view.fields, view.of(fields)),
     },
     notes: [],
   };

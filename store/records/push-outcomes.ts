@@ -40,7 +40,7 @@ export async function recordPushIntent<T extends EntityType>(
 }
 
 /**
- * A push succeeded: stores the Acumatica key, id, modified time and payload hash, clears the error and
+ * A push succeeded: stores the Acumatica key, id, modified time, payload hash and merge base, clears the error and
  * the push intent. With `pushedRev`, the revision the push read (or its own intent advanced to), the
  * record becomes `synced` only if nothing changed since; when it was edited (or re-marked) in between
  * it stays `pending` so its newer content goes out next run, yet the key and what Acumatica now holds
@@ -58,6 +58,8 @@ export async function markSynced<T extends EntityType>(
     acumaticaModifiedAt?: Date;
     hash: string;
     pushedRev?: number;
+    /** The merge base: the view of what was sent (core/merge.ts); left as it was when not given. */
+    base?: Record<string, unknown>;
   },
 ): Promise<'synced' | 'pending' | null> {
   const set: Record<string, unknown> = {
@@ -66,6 +68,8 @@ export async function markSynced<T extends EntityType>(
     'sync.lastSyncedHash': result.hash,
   };
   if (result.acumaticaModifiedAt) set['sync.acumaticaModifiedAt'] = result.acumaticaModifiedAt;
+  // What Acumatica now holds is what both sides agree on, even when an edit raced the push.
+  if (result.base) set['sync.base'] = result.base;
   const unset = { 'sync.pushIntent': '', 'sync.lastError': '' };
   const guard = result.pushedRev !== undefined ? { rev: result.pushedRev } : {};
   const synced = await updateGuarded(ctx, accountId, id, guard, {
