@@ -33,18 +33,12 @@ export function mergedRecordFields(
     const merged = views.merged[key];
     const local = views.local[key];
     if (sameValue(merged, local)) continue;
-    if (lineFields.has(key) && Array.isArray(merged)) {
-      out[key] = mergedLines(
-        existing[key],
-        incoming[key],
-        views.local[key],
-        views.acumatica[key],
-        merged,
-        spec,
-      );
-    } else {
-      out[key] = mergedValue(existing[key], incoming[key], merged, local);
-    }
+    const value =
+      lineFields.has(key) && Array.isArray(merged)
+        ? mergedLines(existing[key], incoming[key], views.local[key], views.acumatica[key], merged, spec)
+        : mergedValue(existing[key], incoming[key], merged, local);
+    // A view can differ while the record already holds the value (a fallback the view shows): no write.
+    if (!sameValue(value, existing[key])) out[key] = value;
   }
   return out;
 }

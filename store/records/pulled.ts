@@ -41,7 +41,8 @@ export interface PulledRecord<T extends EntityType> {
   externalRef?: string;
   /**
    * What the field-level merge compares (the mapper's view): of these fields, and of a stored record.
-   * Without it the view is the given fields themselves.
+   * Without it the store cannot merge: the whole-record rule applies to the given fields, and no base is
+   * kept.
    */
   view?: { fields: SyncView; of: (record: object) => SyncView; spec: RecordMergeSpec };
 }
@@ -57,7 +58,7 @@ export interface PullResult {
   pending?: boolean;
 }
 
-/** The view of a pull that brings none: the given fields as they are. */
+/** The view of a pull that brings none: the given fields as they are (whole-record rule, no base). */
 function viewOf<T extends EntityType>(pulled: PulledRecord<T>): NonNullable<PulledRecord<T>['view']> {
   if (pulled.view) return pulled.view;
   const keys = Object.keys(pulled.fields);
@@ -94,8 +95,14 @@ export async function applyPulled<T extends EntityType>(
     }
     const current = businessFields(existing);
     const given = pulled.fields as Record<string, unknown>;
+    const { base, ...sync } = existing.sync;
     const decision = decidePullMerge(
-      { updatedAt: existing.updatedAt, sync: existing.sync, fields: current, view: view.of(existing) },
+      {
+        updatedAt: existing.updatedAt,
+        sync: pulled.view && base ? { ...sync, base } : sync,
+        fields: current,
+        view: view.of(existing),
+      },
       {
         acumaticaModifiedAt: pulled.acumaticaModifiedAt,
         hash: pulled.hash,
@@ -122,8 +129,8 @@ export async function applyPulled<T extends EntityType>(
       'sync.acumaticaModifiedAt': pulled.acumaticaModifiedAt,
       'sync.lastSyncedAt': now,
       'sync.lastSyncedHash': pulled.hash,
-      'sync.base': baseAfterPull(view.fields, decision.merged, view.of(validated)),
     };
+    if (pulled.view) set['sync.base'] = baseAfterPull(view.fields, decision.merged, view.of(validated));
     // Our record changes only when something of Acumatica's was taken.
     if (changed.length > 0) set.updatedAt = now;
     const unset: Record<string, ''> = { 'sync.lastError': '' };
@@ -293,7 +300,7 @@ function pulledDoc<T extends EntityType>(ctx: RecordContext<T>, accountId: strin
       acumaticaModifiedAt: pulled.acumaticaModifiedAt,
       lastSyncedAt: now,
       lastSyncedHash: pulled.hash,
-      base: baseAfterPull(view.fields, view.fields, view.of(fields)),
+      ...(pulled.view ? { base: baseAfterPull(view.fields, view.fields, view.of(fields)) } : {}),
     },
     notes: [],
   };

@@ -483,7 +483,10 @@ describe('records: pulled from Acumatica', () => {
       externalRef: order.externalRef,
       fields: { ...validInput('work-orders', refs), status: 'COMPLETED' },
     });
-    assert.deepEqual(result, { outcome: 'updated', id: order._id });
+    assert.deepEqual(
+      [result.outcome, result.id, result.written],
+      ['updated', order._id, { status: 'COMPLETED' }],
+    );
     assert.equal(await orders.count(accountId), 1);
     assert.equal((await orders.get(accountId, order._id))?.sync.externalId, 'MRO/SO000042');
   });

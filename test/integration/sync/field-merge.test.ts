@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { SyncRecordsState } from '../../../core/targeted-sync';
 import { erpClient, ManualClock } from '../../helpers/erp';
 import { accountSnapshot } from '../../helpers/inspect';
 import { createMarked, customerInput, reload, workOrderInput } from '../../helpers/records';
@@ -75,6 +76,38 @@ describe('field-level merge', () => {
       const erp = env.emulator.admin.getRecord('Customer', acuId);
       assert.equal(erp?.values.CustomerName, 'Theirs');
       assert.equal(erp?.linked.MainContact?.values.Phone1, '+1 555 0142', 'our phone reached Acumatica');
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('"sync now" (push first) merges an ERP edit before sending: both changes survive', async () => {
+    const env = await stack.setup({ settings: { entityTypes: ['customers'] } });
+    try {
+      const { id, acuId } = await pushedCustomer(env, { name: 'Original' });
+      await env.store.records.customers.update(env.account.id, id, { phone: '+1 555 0177' });
+      env.emulator.admin.editRecord('Customer', acuId, { CustomerName: 'Theirs' });
+      env.emulator.admin.resetCounters();
+
+      const state: SyncRecordsState = await env.runWorkers(() =>
+        env.client.workflow.execute('syncRecords', {
+          taskQueue: env.taskQueue,
+          workflowId: `sync-now/${env.account.id}/${Date.now()}`,
+          args: [{ accountId: env.account.id, entity: 'customers', ids: [id] }],
+        }),
+      );
+      assert.deepEqual(
+        state.records.map((r) => [r.id, r.status]),
+        [[id, 'pushed']],
+      );
+      const record = await reload(env.store, env.account.id, 'customers', id);
+      assert.equal(record.name, 'Theirs', "Acumatica's edit merged in before the push");
+      assert.equal(record.phone, '+1 555 0177');
+      assert.equal(record.sync.state, 'synced');
+      const erp = env.emulator.admin.getRecord('Customer', acuId);
+      assert.equal(erp?.values.CustomerName, 'Theirs', 'the PUT sent the merged record');
+      assert.equal(erp?.linked.MainContact?.values.Phone1, '+1 555 0177');
+      assert.equal(env.emulator.admin.counters()['PUT Customer'], 1);
     } finally {
       await env.close();
     }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { MAPPERS, VIEW_MERGE, type PulledFields } from '../../../acumatica/mappers';
 import type { EntityType } from '../../../core/entities';
 import { conflictNote, plainView } from '../../../core/merge';
+import { baseAfterPull } from '../../../core/merge-record';
 import type { RecordTypes } from '../../../core/records';
 import { decidePullMerge } from '../../../core/sync-state';
 import { acumaticaCustomer, acumaticaServiceOrder, pullContext, SETTINGS, stored } from './fixtures';
@@ -166,6 +167,29 @@ describe('pull merge of a customer', () => {
       VIEW_MERGE,
     );
     assert.deepEqual(decision, { action: 'skip', reason: 'identical' });
+  });
+});
+
+describe('the base a pull stores', () => {
+  it("is the record's view where the view falls back on what only we hold, so no local change is invented", () => {
+    const result = MAPPERS.customers.pull?.(
+      acumaticaCustomer({ BillingAddressOverride: { value: false }, BillingContact: {} }),
+      pullContext(),
+    );
+    assert.ok(result?.kind === 'record');
+    assert.equal(result.fields.billingAddress, undefined, 'Acumatica has no billing address of its own');
+    // Created here with the default location (MAIN): our view shows its address as the billing address.
+    const created = stored('customers', { ...result.createDefaults, ...result.fields } as never, {
+      externalId: 'K',
+    });
+    const theirs = view('customers', result.fields);
+    const base = baseAfterPull(theirs, theirs, view('customers', created));
+    assert.deepEqual(base.billingAddress, view('customers', created).billingAddress);
+
+    const renamed = decide('customers', { record: created, base }, { ...result.fields, name: 'Renamed' });
+    assert.equal(renamed.action, 'write');
+    assert.deepEqual(renamed.fields, { name: 'Renamed' });
+    assert.equal(renamed.pending, false, 'nothing of ours to send back');
   });
 });
 
