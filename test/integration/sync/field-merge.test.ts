@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SyncRecordsState } from '../../../core/targeted-sync';
-import { erpClient, ManualClock } from '../../helpers/erp';
+import { nameEditedOnBothSides } from '../../helpers/conflicts';
+import { erpClient } from '../../helpers/erp';
 import { accountSnapshot } from '../../helpers/inspect';
 import { createMarked, customerInput, reload, workOrderInput } from '../../helpers/records';
 import { useSyncStack, type SyncEnv } from '../../helpers/sync-env';
@@ -115,38 +116,9 @@ describe('field-level merge', () => {
 
   /** The same field (name) changed on both sides at the given offsets (ms) from the first push. */
   async function sameFieldConflict(ours: number, theirs: number) {
-    const clock = new ManualClock();
-    const env = await stack.setup({
-      emulator: { now: clock.now },
-      now: clock.now,
-      settings: { entityTypes: ['customers'] },
-    });
-    const { id, acuId } = await pushedCustomer(env, { name: 'Original' });
-    const start = clock.now().getTime();
-    const edits = [
-      {
-        at: ours,
-        apply: async () => {
-          await env.store.records.customers.update(env.account.id, id, { name: 'Ours' });
-          await env.store.records.customers.markForExport(env.account.id, { ids: [id] });
-        },
-      },
-      {
-        at: theirs,
-        apply: async () => {
-          env.emulator.admin.editRecord('Customer', acuId, { CustomerName: 'Theirs' });
-        },
-      },
-    ].sort((x, y) => x.at - y.at);
-    for (const edit of edits) {
-      clock.advance(start + edit.at - clock.now().getTime());
-      await edit.apply();
-    }
-    const summary = await env.runSync();
-    assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.failures));
-    const record = await reload(env.store, env.account.id, 'customers', id);
-    const erp = env.emulator.admin.getRecord('Customer', acuId);
-    return { env, record, erpName: erp?.values.CustomerName };
+    const outcome = await nameEditedOnBothSides(stack, ours, theirs);
+    assert.equal(outcome.summary.outcome, 'succeeded', JSON.stringify(outcome.summary.failures));
+    return outcome;
   }
 
   test("the same field changed on both sides: Acumatica's later change wins, with a note", async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AcumaticaClient } from '../../../acumatica';
-import { ManualClock, erpClient } from '../../helpers/erp';
+import { erpClient } from '../../helpers/erp';
+import { nameEditedOnBothSides } from '../../helpers/conflicts';
 import { accountSnapshot } from '../../helpers/inspect';
-import { createMarked, customerInput, reload } from '../../helpers/records';
 import { useSyncStack, type SyncEnv } from '../../helpers/sync-env';
 
 const address = (line1: string, line2: string, city: string) => ({
@@ -235,48 +235,7 @@ describe('pull', () => {
 describe('last-modified wins', () => {
   const stack = useSyncStack('sync_lmw');
 
-  /** A customer pushed at the clock's start, then edited on both sides at the given offsets (ms). */
-  async function conflict(ours: number, theirs: number) {
-    const clock = new ManualClock();
-    const env = await stack.setup({
-      emulator: { now: clock.now },
-      now: clock.now,
-      settings: { entityTypes: ['customers'] },
-    });
-    const created = await createMarked(
-      env.store,
-      env.account.id,
-      'customers',
-      customerInput({ name: 'Original' }),
-    );
-    const first = await env.runSync();
-    assert.equal(first.outcome, 'succeeded');
-    const acuId = (await reload(env.store, env.account.id, 'customers', created._id)).sync.acumaticaId ?? '';
-    const base = clock.now().getTime();
-    const edits = [
-      {
-        at: ours,
-        apply: async () => {
-          await env.store.records.customers.update(env.account.id, created._id, { name: 'Ours' });
-          await env.store.records.customers.markForExport(env.account.id, { ids: [created._id] });
-        },
-      },
-      {
-        at: theirs,
-        apply: async () => {
-          env.emulator.admin.editRecord('Customer', acuId, { CustomerName: 'Theirs' });
-        },
-      },
-    ].sort((x, y) => x.at - y.at);
-    for (const edit of edits) {
-      clock.advance(base + edit.at - clock.now().getTime());
-      await edit.apply();
-    }
-    const summary = await env.runSync();
-    const record = await reload(env.store, env.account.id, 'customers', created._id);
-    const erp = env.emulator.admin.getRecord('Customer', acuId);
-    return { env, summary, record, erpName: erp?.values.CustomerName };
-  }
+  const conflict = (ours: number, theirs: number) => nameEditedOnBothSides(stack, ours, theirs);
 
   test("Acumatica's newer edit replaces ours, with a note", async () => {
     const { env, record, erpName } = await conflict(10_000, 20_000);
