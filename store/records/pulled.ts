@@ -122,8 +122,15 @@ export async function applyPulled<T extends EntityType>(
     const validated = withLocationIds(parseOrThrow(ctx.spec.createInput, merged) as Record<string, unknown>);
     const now = ctx.now();
     const changed = Object.keys(decision.fields).filter((key) => key !== 'externalRef');
+    // Ours still differs from Acumatica's: a synced record goes out again; a failed one stays failed (and
+    // one never marked stays unmarked) until marked, as the push rules say.
+    const state = !decision.pending
+      ? 'synced'
+      : existing.sync.state === 'synced'
+        ? 'pending'
+        : existing.sync.state;
     const set: Record<string, unknown> = {
-      'sync.state': decision.pending ? 'pending' : 'synced',
+      'sync.state': state,
       'sync.externalId': pulled.externalId,
       'sync.acumaticaId': pulled.acumaticaId,
       'sync.acumaticaModifiedAt': pulled.acumaticaModifiedAt,
@@ -133,7 +140,7 @@ export async function applyPulled<T extends EntityType>(
     if (pulled.view) set['sync.base'] = baseAfterPull(view.fields, decision.merged, view.of(validated));
     // Our record changes only when something of Acumatica's was taken.
     if (changed.length > 0) set.updatedAt = now;
-    const unset: Record<string, ''> = { 'sync.lastError': '' };
+    const unset: Record<string, ''> = state === 'failed' ? {} : { 'sync.lastError': '' };
     const written: Record<string, unknown> = {};
     for (const key of changed) {
       written[key] = validated[key];
@@ -148,7 +155,8 @@ export async function applyPulled<T extends EntityType>(
         author: 'sync',
       });
     }
-    const update: Record<string, unknown> = { $set: set, $unset: unset };
+    const update: Record<string, unknown> = { $set: set };
+    if (Object.keys(unset).length > 0) update.$unset = unset;
     if (notes.length > 0) update.$push = { notes: { $each: notes } };
     if (
       await updateGuarded(
