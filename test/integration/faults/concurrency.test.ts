@@ -1,8 +1,8 @@
 /**
  * Scenarios 6 and 7: people and schedules acting while a run is in progress. ERP users and field-service
- * users edit the same records during a run (afterwards both sides agree per last-modified-wins and no edit
- * is silently dropped); two runs are requested at once and the schedule fires during a manual run (never
- * two overlapping runs of one account).
+ * users edit the same records during a run (afterwards both sides agree, a name changed on both sides going
+ * to the later edit, and no edit is silently dropped); two runs are requested at once and the schedule fires
+ * during a manual run (never two overlapping runs of one account).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -181,8 +181,12 @@ describe('faults: concurrent edits and overlapping runs', () => {
       assert.equal(ours.name, 'ERP edit', 'our record takes the newer ERP edit');
       assert.equal(ours.sync.state, 'synced');
       assert.ok(
-        ours.notes.some((n) => /replaced local changes/.test(n.text)),
-        'a note says the local edit was replaced',
+        ours.notes.some(
+          (n) =>
+            n.text ===
+            `name was changed on both sides: here "Field edit", in Acumatica "ERP edit"; Acumatica's newer change was kept`,
+        ),
+        'a note names the field, both values and which change was kept',
       );
     },
   );
