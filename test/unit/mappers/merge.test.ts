@@ -170,6 +170,46 @@ describe('pull merge of a customer', () => {
   });
 });
 
+describe('the worked example of docs/sync-rules.md', () => {
+  it('takes name and e-mail, keeps our phone and coordinates, gives terms to the newer side with a note', () => {
+    const original = {
+      ...pulled('customers', acumaticaCustomer()),
+      name: 'Elm Dental',
+      email: 'a@elm.example',
+      phone: '555 0101',
+      terms: '30D',
+    };
+    const local = syncedThenEdited(
+      'customers',
+      original,
+      (r) => {
+        r.phone = '555 0142';
+        r.terms = '14D';
+        r.billingAddress = { ...r.billingAddress, ...COORDINATES };
+      },
+      t(5),
+    );
+    const theirs = { ...original, name: 'Elm Dental LLC', email: 'b@elm.example', terms: '60D' };
+    const decision = decide('customers', local, theirs, t(20));
+    assert.equal(decision.action, 'write');
+    assert.deepEqual(decision.fields, { name: 'Elm Dental LLC', email: 'b@elm.example', terms: '60D' });
+    assert.equal(decision.pending, true, 'our phone goes out');
+    assert.deepEqual(decision.conflicts.map(conflictNote), [
+      `terms was changed on both sides: here "14D", in Acumatica "60D"; Acumatica's newer change was kept`,
+    ]);
+
+    const ourNewer = decide(
+      'customers',
+      { ...local, record: { ...local.record, updatedAt: t(25) } },
+      theirs,
+      t(20),
+    );
+    assert.equal(ourNewer.action, 'write');
+    assert.deepEqual(ourNewer.fields, { name: 'Elm Dental LLC', email: 'b@elm.example' });
+    assert.match(conflictNote(ourNewer.conflicts[0]!), /our newer change was kept and goes to Acumatica$/);
+  });
+});
+
 describe('the base a pull stores', () => {
   it("is the record's view where the view falls back on what only we hold, so no local change is invented", () => {
     const result = MAPPERS.customers.pull?.(
