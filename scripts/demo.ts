@@ -2,7 +2,8 @@
  * The `npm start` demo, driven only through the public HTTP APIs (ours and the emulator's admin API), the
  * way an operator would. First start: creates the demo account against the emulator, field-service records
  * of every pushable type, marks most of them "Export to Acumatica", lets a first run import Acumatica's
- * master data, stages one conflict (a customer edited here and then, later, in Acumatica) and starts a full
+ * master data, stages one conflict (a customer edited here and then, later, in Acumatica: its phone here, its
+ * name on both sides) and starts a full
  * run. Later starts: an incremental run of the same account.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -321,7 +322,8 @@ export async function setUpDemo(options: DemoOptions): Promise<DemoResult> {
   options.onRunStarted?.(importRun, 'first run: imports Acumatica master data and pushes the marked records');
   const importSummary = await waitForRun(call, accountId, importRun, options.importTimeoutMs ?? 5 * 60_000);
 
-  // The conflict: an imported customer edited here, then later in Acumatica: Acumatica's newer copy wins.
+  // The conflict: an imported customer edited here, then later in Acumatica. The field-level merge keeps our
+  // phone (changed here only) and takes Acumatica's name (changed on both sides, Acumatica's edit newer) with a note.
   const conflict = await stageConflict(call, accountId, options.emulatorUrl);
 
   const runId = await startRun(call, accountId, true);
@@ -334,7 +336,7 @@ export async function setUpDemo(options: DemoOptions): Promise<DemoResult> {
       `${marked} records marked for export; the import run finished (${importSummary}).`,
       `One will fail: invoice ${records.failing.id} has an item Acumatica does not know; see its note (GET /accounts/${accountId}/records/invoices/${records.failing.id}) and the run summary.`,
       conflict
-        ? `Conflict: customer ${conflict.recordId} (${conflict.customerId}) was edited here, then in Acumatica; the full run keeps Acumatica's newer copy and adds a note.`
+        ? `Conflict: customer ${conflict.recordId} (${conflict.customerId}) was edited here (phone, name), then in Acumatica (name); the full run keeps our phone and sends it, takes Acumatica's newer name and adds a note naming the field and both values.`
         : 'No imported customer was found to stage the conflict.',
       `Full run started; sync log: GET /accounts/${accountId}/syncs, notifications: GET /accounts/${accountId}/notifications.`,
     ].join('\n  '),
@@ -358,7 +360,10 @@ async function stageConflict(
     );
     const local = page.items[0];
     if (!local) continue;
-    await call('PATCH', `/accounts/${accountId}/records/customers/${local.id}`, { phone: '+1 555 0199' });
+    await call('PATCH', `/accounts/${accountId}/records/customers/${local.id}`, {
+      phone: '+1 555 0199',
+      name: 'Edited here first',
+    });
     await call('POST', `/accounts/${accountId}/records/customers/${local.id}/export`);
     const edit = await fetch(`${emulatorUrl}/_emulator/records/Customer/${erp.id}`, {
       method: 'PATCH',
