@@ -4,8 +4,8 @@
  * naming it.
  */
 import type { Dependency } from '../../acumatica/mappers';
-import { ENTITIES } from '../../core/entities';
-import { recordName } from '../mapping';
+import { ENTITIES, type EntityType } from '../../core/entities';
+import { mapperFor, recordName, type AnyRecord } from '../mapping';
 import type { Pusher } from './pusher';
 import { repoOf } from './shared';
 
@@ -53,6 +53,38 @@ export async function ensureDependency(
     };
   }
   return { key: result.externalId };
+}
+
+/**
+ * Reads the records a page's records depend on up front, one query per referenced type, so the cascade
+ * finds them loaded instead of reading them one at a time (a page of invoices names hundreds of customers
+ * and items). Dependencies of those dependencies (a parent customer) are still read when reached.
+ */
+export async function preloadDependencies(
+  pusher: Pusher,
+  entity: EntityType,
+  records: readonly AnyRecord[],
+): Promise<void> {
+  const dependenciesOf = mapperFor(entity).dependencies;
+  if (!dependenciesOf) return;
+  const wanted = new Map<EntityType, Set<string>>();
+  for (const record of records) {
+    for (const dep of dependenciesOf(record as never)) {
+      if (pusher.dependencies.has(`${dep.entity}/${dep.id}`)) continue;
+      const ids = wanted.get(dep.entity) ?? new Set<string>();
+      wanted.set(dep.entity, ids.add(dep.id));
+    }
+  }
+  const { accountId } = pusher.args.input;
+  await Promise.all(
+    [...wanted].map(async ([type, ids]) => {
+      const found = await repoOf(pusher.args.records, type).getMany(accountId, [...ids]);
+      const byId = new Map(found.map((r) => [r._id, r as AnyRecord]));
+      for (const id of ids) {
+        pusher.dependencies.set(`${type}/${id}`, Promise.resolve(byId.get(id) ?? null));
+      }
+    }),
+  );
 }
 
 /** The dependencies without repeats, in their first order. */

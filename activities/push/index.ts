@@ -10,6 +10,7 @@ import type { RecordSyncOutcome } from '../../core/targeted-sync';
 import { customerHasGeo, recordName, type AnyRecord } from '../mapping';
 import type { PageTally } from '../page-tally';
 import type { PageInput } from '../types';
+import { preloadDependencies } from './cascade';
 import { Pusher } from './pusher';
 import { repoOf, type PusherArgs } from './shared';
 
@@ -38,6 +39,7 @@ export async function pushRecords(
   );
   const label = ENTITIES[args.entity].label;
   const pusher = new Pusher(args);
+  await preloadDependencies(pusher, args.entity, [...found.values()]);
   const ids = [...new Set(args.ids)];
   const out: RecordSyncOutcome[] = [];
   let next = 0;
@@ -85,6 +87,7 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
   });
   const items = page.items;
   const pusher = new Pusher(args, new Set(items.map((r) => `${input.entity}/${r._id}`)));
+  await preloadDependencies(pusher, input.entity, items as AnyRecord[]);
   const finished: boolean[] = items.map(() => false);
   let contiguous = -1;
   let next = 0;

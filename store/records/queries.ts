@@ -56,7 +56,7 @@ export async function getMany<T extends EntityType>(
   accountId: string,
   ids: readonly string[],
 ): Promise<Doc<T>[]> {
-  return (await findByIds(ctx.db, ctx.collection, accountId, ids)) as unknown as Doc<T>[];
+  return (await findByIds(ctx.collection, accountId, ids)) as unknown as Doc<T>[];
 }
 
 /** The record with this Acumatica key (External ID), if any. */

@@ -27,7 +27,6 @@ export async function checkReferences<T extends EntityType>(
     }
     if (refs.length === 0) continue;
     const found = await findByIds(
-      ctx.db,
       ctx.db.collection<Stored>(recordCollectionName(rule.target)),
       accountId,
       refs.map((r) => r.id),
