@@ -5,13 +5,8 @@
  * refresh with the same token. Credentials, tokens and cookies are never logged.
  */
 import type { Logger } from 'pino';
-import {
-  AcumaticaAuthError,
-  classifyResponse,
-  malformedResponse,
-  type FailureContext,
-  type FailureOperation,
-} from './errors';
+import { classifyResponse, malformedResponse, type FailureContext, type FailureOperation } from './classify';
+import { AcumaticaAuthError } from './errors';
 import type { HttpRequest, HttpResponse } from './http';
 
 export interface OAuthSettings {

@@ -7,15 +7,12 @@
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAuthenticator, type AuthSettings, type Authenticator } from './auth';
+import { classifyResponse, malformedResponse, type FailureContext, type FailureOperation } from './classify';
 import {
   AcumaticaRejectedError,
   AcumaticaRetryableError,
   AcumaticaThrottledError,
-  classifyResponse,
-  malformedResponse,
   type AcumaticaError,
-  type FailureContext,
-  type FailureOperation,
 } from './errors';
 import { buildQuery, type QueryOptions } from './filter';
 import { HttpTransport, type HttpRequest, type HttpResponse, type PoolOptions } from './http';

@@ -26,13 +26,13 @@ export {
   AcumaticaSeatLimitError,
   AcumaticaThrottledError,
   NON_RETRYABLE_ACUMATICA_ERROR_TYPES,
-  formatFieldErrors,
   isAcumaticaError,
-  maskSecrets,
   type AcumaticaErrorType,
   type FieldError,
   type RetryableReason,
 } from './errors';
+export { formatFieldErrors } from './error-bodies';
+export { maskSecrets } from './secret-masking';
 export {
   buildQuery,
   datetimeOffset,
