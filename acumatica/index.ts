@@ -1,20 +1,18 @@
 /** Public surface of the Acumatica REST client (mappers live in `./mappers`). */
-export {
-  AcumaticaClient,
-  type ActionOptions,
-  type ActionPayload,
-  type ActionResult,
-  type ClientOptions,
-  type ConnectionSettings,
-  type EndpointInfo,
-  type EndpointList,
-  type GetOptions,
-  type ListOptions,
-  type ListPagesOptions,
-  type Page,
-  type PutOptions,
-  type VersionCheck,
-} from './client';
+export { AcumaticaClient } from './client';
+export type {
+  ActionOptions,
+  ActionPayload,
+  ActionResult,
+  ClientOptions,
+  ConnectionSettings,
+  GetOptions,
+  ListOptions,
+  ListPagesOptions,
+  Page,
+  PutOptions,
+} from './client-types';
+export type { EndpointInfo, EndpointList, VersionCheck } from './endpoints';
 export type { AuthSettings, CookieSettings, OAuthSettings } from './auth';
 export {
   ACUMATICA_ERROR_TYPES,
