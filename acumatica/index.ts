@@ -1,17 +1,6 @@
 /** Public surface of the Acumatica REST client (mappers live in `./mappers`). */
 export { AcumaticaClient } from './client';
-export type {
-  ActionOptions,
-  ActionPayload,
-  ActionResult,
-  ClientOptions,
-  ConnectionSettings,
-  GetOptions,
-  ListOptions,
-  ListPagesOptions,
-  Page,
-  PutOptions,
-} from './client-types';
+export type * from './client-types';
 export type { EndpointInfo, EndpointList, VersionCheck } from './endpoints';
 export type { AuthSettings, CookieSettings, OAuthSettings } from './auth';
 export {

@@ -73,22 +73,21 @@ export class SyncNowService {
   async start(accountId: string, entity: EntityType, ids: string[]): Promise<SyncNowStart> {
     const workflowId = `sync-now/${accountId}/${this.now().toISOString()}`;
     const input: SyncRecordsInput = { accountId, entity, ids };
-    const { heldBy: waitingBehind } = await startUnderRunLock(this.deps, accountId, workflowId, {
-      startWhenHeld: true,
-      start: async () => {
-        await this.deps.client.workflow.start('syncRecords', {
-          taskQueue: this.deps.config.TEMPORAL_TASK_QUEUE,
-          workflowId,
-          args: [input],
-          typedSearchAttributes: [
-            { key: SEARCH_ATTRIBUTES.account, value: accountId },
-            { key: SEARCH_ATTRIBUTES.trigger, value: 'sync-now' },
-            { key: SEARCH_ATTRIBUTES.entity, value: entity },
-          ],
-          staticSummary: `Sync now: ${ids.length} ${ENTITIES[entity].label.toLowerCase()}${ids.length === 1 ? '' : 's'} of account ${accountId}`,
-        });
+    const { heldBy: waitingBehind } = await startUnderRunLock(
+      this.deps,
+      accountId,
+      {
+        type: 'syncRecords',
+        workflowId,
+        input,
+        searchAttributes: [
+          { key: SEARCH_ATTRIBUTES.trigger, value: 'sync-now' },
+          { key: SEARCH_ATTRIBUTES.entity, value: entity },
+        ],
+        summary: `Sync now: ${ids.length} ${ENTITIES[entity].label.toLowerCase()}${ids.length === 1 ? '' : 's'} of account ${accountId}`,
       },
-    });
+      { startWhenHeld: true, sameIdRaces: false },
+    );
     this.deps.logger.info(
       { accountId, workflowId, entity, count: ids.length, waitingBehind },
       'sync now started',

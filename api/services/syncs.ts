@@ -5,7 +5,6 @@
  * connection-checks.ts.)
  */
 import {
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionDescription,
@@ -142,32 +141,24 @@ export class SyncService {
       full: options.full,
       ...(options.entityTypes ? { entityTypes: options.entityTypes } : {}),
     };
-    let sameId = false;
-    const { heldBy } = await startUnderRunLock(this.deps, accountId, workflowId, {
-      startWhenHeld: false,
-      start: async () => {
-        try {
-          await this.deps.client.workflow.start('syncAccount', {
-            taskQueue: this.deps.config.TEMPORAL_TASK_QUEUE,
-            workflowId,
-            args: [input],
-            typedSearchAttributes: [
-              { key: SEARCH_ATTRIBUTES.account, value: accountId },
-              { key: SEARCH_ATTRIBUTES.trigger, value: 'manual' },
-              { key: SEARCH_ATTRIBUTES.full, value: options.full },
-            ],
-            staticSummary: `${options.full ? 'Full' : 'Incremental'} sync of account ${accountId}, started through the API`,
-          });
-        } catch (err) {
-          // Two requests in the same millisecond chose the same id: the other one started it and holds the
-          // lock, so it is not released here.
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-          sameId = true;
-        }
+    const start = await startUnderRunLock(
+      this.deps,
+      accountId,
+      {
+        type: 'syncAccount',
+        workflowId,
+        input,
+        searchAttributes: [
+          { key: SEARCH_ATTRIBUTES.trigger, value: 'manual' },
+          { key: SEARCH_ATTRIBUTES.full, value: options.full },
+        ],
+        summary: `${options.full ? 'Full' : 'Incremental'} sync of account ${accountId}, started through the API`,
       },
-    });
-    if (heldBy !== null) return this.alreadyRunning(heldBy);
-    if (sameId) return this.alreadyRunning(workflowId);
+      // Two requests in the same millisecond choose the same id: the second gets the first one's run.
+      { startWhenHeld: false, sameIdRaces: true },
+    );
+    if (start.status === 'held') return this.alreadyRunning(start.heldBy);
+    if (start.status === 'already-started') return this.alreadyRunning(workflowId);
     this.deps.metrics.runStarted('manual', 'started');
     this.deps.logger.info({ accountId, workflowId, full: options.full }, 'sync run started');
     return { runId: workflowId, workflowId, status: 'started', temporalUiUrl: this.uiUrl(workflowId) };
