@@ -6,129 +6,37 @@
  */
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAuthenticator, type AuthSettings, type Authenticator } from './auth';
+import { createAuthenticator, type Authenticator } from './auth';
+import type {
+  ActionOptions,
+  ActionPayload,
+  ActionResult,
+  CallOptions,
+  ClientOptions,
+  ConnectionSettings,
+  GetOptions,
+  ListOptions,
+  ListPagesOptions,
+  Page,
+  PutOptions,
+} from './client-types';
+import { classifyResponse, malformedResponse, type FailureContext, type FailureOperation } from './classify';
 import {
   AcumaticaRejectedError,
   AcumaticaRetryableError,
   AcumaticaThrottledError,
-  classifyResponse,
-  malformedResponse,
   type AcumaticaError,
-  type FailureContext,
-  type FailureOperation,
 } from './errors';
-import { buildQuery, type QueryOptions } from './filter';
-import { HttpTransport, type HttpRequest, type HttpResponse, type PoolOptions } from './http';
+import { parseEndpointList, versionCheck, type EndpointList, type VersionCheck } from './endpoints';
+import { buildQuery } from './filter';
+import { IDENTIFIER, checkedName, keyPath } from './paths';
+import { HttpTransport, type HttpRequest, type HttpResponse } from './http';
 import type { RequestLimiter } from './limiter';
 import type { AcumaticaRecord } from './values';
 
 /** Re-logins of one request answered 401 before it fails as an authentication error. */
 const MAX_RELOGINS = 2;
-export interface ConnectionSettings {
-  /** Instance URL including any virtual directory, e.g. `https://erp.example.com/AcumaticaERP`. */
-  baseUrl: string;
-  /** Tenant login name. Always sent: an omitted tenant can silently land on another company. */
-  tenant: string;
-  /** Endpoint name, `Default` for the system endpoint. */
-  endpointName: string;
-  /** Endpoint version, e.g. `24.200.001`. */
-  restVersion: string;
-  auth: AuthSettings;
-}
-
-export interface ClientOptions {
-  logger: Logger;
-  /** Shared licence limiter (see LimiterRegistry); omitted means unpaced. */
-  limiter?: RequestLimiter;
-  /** Per-request wait for headers and body (default 10 min: Acumatica delays, not rejects). */
-  timeoutMs?: number;
-  pool?: PoolOptions;
-  /**
-   * When the limiter would hold a request back longer than this (after a back-off), fail it at once as
-   * `AcumaticaThrottled` with the wait as its retry delay instead of sleeping: the caller (an activity)
-   * gives its worker slot back and is retried when the budget allows. Unset: always wait.
-   */
-  maxPacingWaitMs?: number;
-  /** Refresh OAuth tokens this long before expiry (default 60 s). */
-  tokenRefreshSkewMs?: number;
-  /** Clock for token expiry and Retry-After dates (tests). */
-  now?: () => number;
-}
-
-/** Abort support shared by every method: activities pass their cancellation signal. */
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export type GetOptions = CallOptions & Pick<QueryOptions, 'select' | 'expand' | 'custom'>;
-export type ListOptions = CallOptions & QueryOptions;
-export type ListPagesOptions = CallOptions & Omit<QueryOptions, 'top'> & { pageSize?: number };
-
-export interface PutOptions
-  extends CallOptions, Pick<QueryOptions, 'select' | 'expand' | 'custom' | 'filter'> {
-  /** Insert only: Acumatica answers 412 (→ AcumaticaRejected) if the record exists. */
-  ifNoneMatch?: boolean;
-  /** Update only: Acumatica answers 412 (→ AcumaticaRejected) if the record does not exist. */
-  ifMatch?: boolean;
-  /** `PX-CbApiBusinessDate` for this request. */
-  businessDate?: string;
-  /** `PX-CbApiBranch` for this request. */
-  branch?: string;
-}
-
-export interface ActionPayload {
-  /** The record to act on: key fields or `{ id }`. */
-  entity?: AcumaticaRecord;
-  /** Wrapped action parameters. */
-  parameters?: Record<string, unknown>;
-}
-
-export interface ActionOptions extends CallOptions {
-  /** First wait between status polls (default 1 s); grows by half each poll. */
-  pollIntervalMs?: number;
-  /** Longest wait between polls (default 15 s). */
-  maxPollIntervalMs?: number;
-  /** Give up polling after this long (default 10 min). */
-  deadlineMs?: number;
-}
-
-export interface ActionResult {
-  /** `Location` of the finished action (a 204 may point at the updated record). */
-  location: string | undefined;
-  /** Status polls made (0 when the action finished synchronously). */
-  polls: number;
-}
-
-export interface Page {
-  records: AcumaticaRecord[];
-  /** `$skip` of this page: resume a paging loop from `skip + records.length`. */
-  skip: number;
-}
-
-export interface EndpointInfo {
-  name: string;
-  version: string;
-  href?: string;
-}
-
-export interface EndpointList {
-  buildVersion: string | undefined;
-  endpoints: EndpointInfo[];
-}
-
-export interface VersionCheck {
-  buildVersion: string | undefined;
-  endpointName: string;
-  restVersion: string;
-  /** True when the instance serves the configured endpoint version. */
-  supported: boolean;
-  /** Versions of the configured endpoint name the instance serves. */
-  availableVersions: string[];
-}
-
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VERSION = /^[0-9A-Za-z._-]+$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 /** Typed access to one Acumatica instance, tenant and endpoint version. */
@@ -152,7 +60,7 @@ export class AcumaticaClient {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new TypeError(`Acumatica baseUrl must be http(s), got ${url.protocol}`);
     }
-    if (!NAME.test(settings.endpointName))
+    if (!IDENTIFIER.test(settings.endpointName))
       throw new TypeError(`Invalid endpoint name: ${settings.endpointName}`);
     if (!VERSION.test(settings.restVersion))
       throw new TypeError(`Invalid endpoint version: ${settings.restVersion}`);
@@ -322,29 +230,11 @@ export class AcumaticaClient {
     const path = `${this.basePath}/entity`;
     const res = await this.call('GET', path, { signal: options.signal });
     const body = this.json<unknown>(res, 'GET', path);
-    const rows = Array.isArray(body)
-      ? body
-      : isRecord(body) && Array.isArray(body.endpoints)
-        ? body.endpoints
-        : undefined;
-    if (rows === undefined) {
+    const list = parseEndpointList(body);
+    if (list === undefined) {
       throw malformedResponse(res.status, res.body, this.ctx('GET', path), new Error('no endpoint list'));
     }
-    const version = isRecord(body) && isRecord(body.version) ? body.version.acumaticaBuildVersion : undefined;
-    return {
-      buildVersion: typeof version === 'string' ? version : undefined,
-      endpoints: rows.filter(isRecord).flatMap((row) =>
-        typeof row.name === 'string' && typeof row.version === 'string'
-          ? [
-              {
-                name: row.name,
-                version: row.version,
-                ...(typeof row.href === 'string' ? { href: row.href } : {}),
-              },
-            ]
-          : [],
-      ),
-    };
+    return list;
   }
 
   /**
@@ -353,17 +243,8 @@ export class AcumaticaClient {
    * @throws AcumaticaError as classified (e.g. AcumaticaAuth for bad credentials).
    */
   async checkVersion(options: CallOptions = {}): Promise<VersionCheck> {
-    const { buildVersion, endpoints } = await this.getEndpoints(options);
-    const availableVersions = endpoints
-      .filter((e) => e.name === this.settings.endpointName)
-      .map((e) => e.version);
-    return {
-      buildVersion,
-      endpointName: this.settings.endpointName,
-      restVersion: this.settings.restVersion,
-      supported: availableVersions.includes(this.settings.restVersion),
-      availableVersions,
-    };
+    const list = await this.getEndpoints(options);
+    return versionCheck(list, this.settings.endpointName, this.settings.restVersion);
   }
 
   /**
@@ -491,36 +372,9 @@ export class AcumaticaClient {
   }
 }
 
-/** Builds the key part of a record URL: a GUID as `id`, or each key value URL-encoded. */
-function keyPath(keysOrId: string | readonly string[]): string {
-  if (typeof keysOrId === 'string' && GUID.test(keysOrId)) return keysOrId;
-  const keys = typeof keysOrId === 'string' ? [keysOrId] : keysOrId;
-  if (keys.length === 0 || keys.some((k) => k === '')) {
-    throw new AcumaticaRejectedError('An Acumatica record key must not be empty');
-  }
-  for (const key of keys) {
-    // Acumatica splits key segments on '/' even when encoded; such records are reachable by id only.
-    if (key.includes('/')) {
-      throw new AcumaticaRejectedError(
-        `Acumatica key value ${JSON.stringify(key)} contains '/': address the record by id`,
-      );
-    }
-  }
-  return keys.map((k) => encodeURIComponent(k)).join('/');
-}
-
-function checkedName(name: string, what: string): string {
-  if (!NAME.test(name)) throw new TypeError(`Invalid Acumatica ${what} name: ${JSON.stringify(name)}`);
-  return name;
-}
-
 function header(res: HttpResponse, name: string): string | undefined {
   const value = res.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function describe(err: unknown): string {

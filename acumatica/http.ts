@@ -4,7 +4,7 @@
  * retryable errors. Cancellation passes straight through as the signal's reason.
  */
 import { Pool } from 'undici';
-import { classifyNetworkError, type FailureContext } from './errors';
+import { classifyNetworkError, type FailureContext } from './classify';
 import { OutboundPolicyError, policyLookup, type OutboundPolicy } from '../runtime/outbound';
 
 export interface HttpRequest {

@@ -1,20 +1,7 @@
 /** Public surface of the Acumatica REST client (mappers live in `./mappers`). */
-export {
-  AcumaticaClient,
-  type ActionOptions,
-  type ActionPayload,
-  type ActionResult,
-  type ClientOptions,
-  type ConnectionSettings,
-  type EndpointInfo,
-  type EndpointList,
-  type GetOptions,
-  type ListOptions,
-  type ListPagesOptions,
-  type Page,
-  type PutOptions,
-  type VersionCheck,
-} from './client';
+export { AcumaticaClient } from './client';
+export type * from './client-types';
+export type { EndpointInfo, EndpointList, VersionCheck } from './endpoints';
 export type { AuthSettings, CookieSettings, OAuthSettings } from './auth';
 export {
   ACUMATICA_ERROR_TYPES,
@@ -26,13 +13,13 @@ export {
   AcumaticaSeatLimitError,
   AcumaticaThrottledError,
   NON_RETRYABLE_ACUMATICA_ERROR_TYPES,
-  formatFieldErrors,
   isAcumaticaError,
-  maskSecrets,
   type AcumaticaErrorType,
   type FieldError,
   type RetryableReason,
 } from './errors';
+export { formatFieldErrors } from './error-bodies';
+export { maskSecrets } from './secret-masking';
 export {
   buildQuery,
   datetimeOffset,

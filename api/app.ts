@@ -32,6 +32,7 @@ import { syncNowRoutes } from './routes/sync-now';
 import { syncRoutes } from './routes/syncs';
 import { jsonBodyParser } from './json-body';
 import { SyncNowService } from './services/sync-now';
+import { ConnectionChecks } from './services/connection-checks';
 import { SyncService } from './services/syncs';
 import { validateRequest } from './validation';
 
@@ -82,6 +83,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
       config: deps.config,
       logger: deps.logger,
     }),
+    connectionChecks: new ConnectionChecks({ client: deps.temporal, config: deps.config }),
   };
 
   app.setErrorHandler(handleError);

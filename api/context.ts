@@ -7,6 +7,7 @@ import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import type { SecretBox, Store } from '../store';
 import type { ApiMetrics } from './metrics';
+import type { ConnectionChecks } from './services/connection-checks';
 import type { ScheduleService } from './services/schedules';
 import type { SyncNowService } from './services/sync-now';
 import type { SyncService } from './services/syncs';
@@ -28,6 +29,8 @@ export interface RouteContext extends ApiDeps {
   box: SecretBox;
   syncs: SyncService;
   syncNow: SyncNowService;
+  /** "Validate connection", rate-limited per account. */
+  connectionChecks: ConnectionChecks;
   metrics: ApiMetrics;
 }
 

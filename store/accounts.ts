@@ -1,6 +1,6 @@
 /**
- * Accounts: settings, the Acumatica connection, encrypted secrets, and API keys (stored as sha256
- * hashes). Normal reads never return secrets; they are decrypted only by {@link AccountRepository.getConnectionWithSecrets}
+ * Accounts: settings, the Acumatica connection, encrypted secrets, and their API keys (kept by
+ * api-keys.ts). Normal reads never return secrets; they are decrypted only by {@link AccountRepository.getConnectionWithSecrets}
  * with the master keys passed in.
  */
 import { createHash } from 'node:crypto';
@@ -18,7 +18,8 @@ import { parseOrThrow } from '../core/validation';
 import { z } from 'zod';
 import { COLLECTIONS, recordCollectionName } from './db';
 import { ConcurrentUpdateError } from './errors';
-import { newId, randomToken } from './ids';
+import { ApiKeys, apiKeyLabelSchema, type ApiKeyInfo } from './api-keys';
+import { newId } from './ids';
 import type { Page, PageOptions } from './records';
 import type { EncryptedSecret, SecretBox } from './secrets';
 
@@ -35,19 +36,6 @@ interface AccountDoc {
   updatedAt: Date;
 }
 
-interface ApiKeyDoc {
-  _id: string;
-  accountId: string;
-  /** sha256 of the key, hex: the key itself is never stored. */
-  hash: string;
-  /** First characters of the key, to tell keys apart in a list. */
-  prefix: string;
-  label?: string;
-  createdAt: Date;
-  /** When the key last authenticated a request (to the minute: see `authenticate`). */
-  lastUsedAt?: Date;
-}
-
 /** An account as every normal read returns it: no secrets, only whether they are set. */
 export interface Account {
   id: string;
@@ -57,20 +45,6 @@ export interface Account {
   createdAt: Date;
   updatedAt: Date;
 }
-
-export interface ApiKeyInfo {
-  id: string;
-  accountId: string;
-  prefix: string;
-  label?: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-}
-
-export const apiKeyLabelSchema = z.string().trim().min(1).max(100);
-
-/** A key's last-used time is written at most this often, so authenticating stays a read. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** An account's connection with decrypted secrets, for the worker's Acumatica client only. */
 export interface ConnectionWithSecrets {
@@ -91,12 +65,6 @@ function connectionVersionOf(doc: Pick<AccountDoc, 'connection' | 'secrets'>): s
     .slice(0, 32);
 }
 
-const API_KEY_PREFIX = 'fsk_';
-
-function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
 function toAccount(doc: AccountDoc): Account {
   return {
     id: doc._id,
@@ -114,22 +82,11 @@ function toAccount(doc: AccountDoc): Account {
   };
 }
 
-function toKeyInfo(doc: ApiKeyDoc): ApiKeyInfo {
-  return {
-    id: doc._id,
-    accountId: doc.accountId,
-    prefix: doc.prefix,
-    ...(doc.label ? { label: doc.label } : {}),
-    createdAt: doc.createdAt,
-    lastUsedAt: doc.lastUsedAt ?? null,
-  };
-}
-
 const secretContext = (accountId: string, field: SecretField) => `${accountId}/${field}`;
 
 export class AccountRepository {
   private readonly accounts: Collection<AccountDoc>;
-  private readonly apiKeys: Collection<ApiKeyDoc>;
+  private readonly apiKeys: ApiKeys;
   private readonly now: () => Date;
 
   constructor(
@@ -137,8 +94,8 @@ export class AccountRepository {
     options: { now?: () => Date } = {},
   ) {
     this.accounts = db.collection<AccountDoc>(COLLECTIONS.accounts);
-    this.apiKeys = db.collection<ApiKeyDoc>(COLLECTIONS.apiKeys);
     this.now = options.now ?? (() => new Date());
+    this.apiKeys = new ApiKeys(db, this.now);
   }
 
   /**
@@ -341,7 +298,7 @@ export class AccountRepository {
     await this.db.collection(COLLECTIONS.watermarks).deleteMany({ accountId: id });
     await this.db.collection(COLLECTIONS.notifications).deleteMany({ accountId: id });
     await this.db.collection(COLLECTIONS.runLocks).deleteMany({ accountId: id });
-    await this.apiKeys.deleteMany({ accountId: id });
+    await this.apiKeys.revokeAll(id);
     const result = await this.accounts.deleteOne({ _id: id });
     return result.deletedCount === 1;
   }
@@ -353,29 +310,17 @@ export class AccountRepository {
   async createApiKey(accountId: string, label?: string): Promise<{ info: ApiKeyInfo; key: string } | null> {
     if (label !== undefined) label = parseOrThrow(z.object({ label: apiKeyLabelSchema }), { label }).label;
     if ((await this.accounts.countDocuments({ _id: accountId }, { limit: 1 })) === 0) return null;
-    const key = `${API_KEY_PREFIX}${randomToken(40)}`;
-    const doc: ApiKeyDoc = {
-      _id: newId('key'),
-      accountId,
-      hash: hashApiKey(key),
-      prefix: key.slice(0, API_KEY_PREFIX.length + 6),
-      ...(label ? { label } : {}),
-      createdAt: this.now(),
-    };
-    await this.apiKeys.insertOne(doc);
-    return { info: toKeyInfo(doc), key };
+    return this.apiKeys.issue(accountId, label);
   }
 
   /** The account's API keys (never the keys themselves). */
   async listApiKeys(accountId: string): Promise<ApiKeyInfo[]> {
-    const docs = await this.apiKeys.find({ accountId }).sort({ createdAt: 1, _id: 1 }).toArray();
-    return docs.map(toKeyInfo);
+    return this.apiKeys.list(accountId);
   }
 
   /** Revokes one of the account's keys. @returns false when no such key belongs to the account */
   async revokeApiKey(accountId: string, keyId: string): Promise<boolean> {
-    const result = await this.apiKeys.deleteOne({ _id: keyId, accountId });
-    return result.deletedCount === 1;
+    return this.apiKeys.revoke(accountId, keyId);
   }
 
   /**
@@ -383,14 +328,8 @@ export class AccountRepository {
    * so it fails from the next request on). Records when the key was used, to the minute.
    */
   async authenticate(key: string): Promise<Account | null> {
-    if (!key.startsWith(API_KEY_PREFIX)) return null;
-    const found = await this.apiKeys.findOne({ hash: hashApiKey(key) });
-    if (!found) return null;
-    const now = this.now();
-    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-      await this.apiKeys.updateOne({ _id: found._id }, { $set: { lastUsedAt: now } });
-    }
-    return this.get(found.accountId);
+    const accountId = await this.apiKeys.accountOf(key);
+    return accountId === null ? null : this.get(accountId);
   }
 
   /** A timestamp strictly after `previous`, so compare-and-set on `updatedAt` never sees two versions alike. */

@@ -52,9 +52,10 @@ export {
   type EncryptedSecret,
   type MasterKey,
 } from './secrets';
-export { apiKeyLabelSchema } from './accounts';
+export { apiKeyLabelSchema } from './api-keys';
 export { WEBHOOK_SECRET_HEADER } from './webhooks';
-export type { Account, AccountRepository, ApiKeyInfo, ConnectionWithSecrets } from './accounts';
+export type { Account, AccountRepository, ConnectionWithSecrets } from './accounts';
+export type { ApiKeyInfo } from './api-keys';
 export type { RunLocks } from './run-locks';
 export type { Page, PageOptions, PullResult, PulledRecord, RecordFilter, RecordRepository } from './records';
 export type { Notification } from './notifications';

@@ -213,7 +213,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: RouteContext }> = async
           'the account has no Acumatica connection yet: set it with PATCH /accounts/:id',
         );
       }
-      const checks = await ctx.syncs.checkConnection(account.id);
+      const checks = await ctx.connectionChecks.check(account.id);
       return { ok: checks.every((c) => c.ok), checks };
     },
   );

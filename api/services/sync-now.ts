@@ -8,10 +8,10 @@ import { ENTITIES, type EntityType } from '../../core/entities';
 import type { Logger } from '../../runtime/logger';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import type { SyncRecordsInput, SyncRecordsState } from '../../core/targeted-sync';
-import { temporalHolderCheck } from '../../runtime/run-lock-holders';
 import type { RunLocks } from '../../store';
 import { syncRecordsStateQuery } from '../../workflows/definitions';
 import { notFound } from '../errors';
+import { startUnderRunLock } from './locked-start';
 import type { SyncService } from './syncs';
 
 export interface SyncNowStart {
@@ -72,30 +72,22 @@ export class SyncNowService {
    */
   async start(accountId: string, entity: EntityType, ids: string[]): Promise<SyncNowStart> {
     const workflowId = `sync-now/${accountId}/${this.now().toISOString()}`;
-    const lock = await this.deps.runLocks.acquire(
-      accountId,
-      workflowId,
-      temporalHolderCheck(this.deps.client),
-    );
-    if (lock.status === 'account-not-found') throw notFound('account');
     const input: SyncRecordsInput = { accountId, entity, ids };
-    try {
-      await this.deps.client.workflow.start('syncRecords', {
-        taskQueue: this.deps.config.TEMPORAL_TASK_QUEUE,
+    const { heldBy: waitingBehind } = await startUnderRunLock(
+      this.deps,
+      accountId,
+      {
+        type: 'syncRecords',
         workflowId,
-        args: [input],
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.account, value: accountId },
+        input,
+        searchAttributes: [
           { key: SEARCH_ATTRIBUTES.trigger, value: 'sync-now' },
           { key: SEARCH_ATTRIBUTES.entity, value: entity },
         ],
-        staticSummary: `Sync now: ${ids.length} ${ENTITIES[entity].label.toLowerCase()}${ids.length === 1 ? '' : 's'} of account ${accountId}`,
-      });
-    } catch (err) {
-      if (lock.status === 'acquired') await this.deps.runLocks.release(accountId, workflowId);
-      throw err;
-    }
-    const waitingBehind = lock.status === 'held' ? lock.holder.workflowId : null;
+        summary: `Sync now: ${ids.length} ${ENTITIES[entity].label.toLowerCase()}${ids.length === 1 ? '' : 's'} of account ${accountId}`,
+      },
+      { startWhenHeld: true, sameIdRaces: false },
+    );
     this.deps.logger.info(
       { accountId, workflowId, entity, count: ids.length, waitingBehind },
       'sync now started',

@@ -1,28 +1,26 @@
 /**
  * Sync runs as the API sees them: starting a manual run under the account's run lock, listing runs from
  * Temporal visibility, describing one (result summary or live progress), its history as a readable event
- * log, cancelling, and the connection check. Everything is read from Temporal; nothing is copied.
+ * log, and cancelling. Everything is read from Temporal; nothing is copied. (The connection check:
+ * connection-checks.ts.)
  */
 import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionDescription,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
-import type { ConnectionCheck } from '../../activities/types';
 import type { Config } from '../../runtime/config';
 import type { EntityType } from '../../core/entities';
 import type { EntityCounts, RunSummary, SyncRunInput } from '../../core/runs';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import type { Logger } from '../../runtime/logger';
-import { temporalHolderCheck } from '../../runtime/run-lock-holders';
 import type { RunLocks } from '../../store';
 import { progressQuery, type RunProgress } from '../../workflows/definitions';
-import { ApiError, notFound, TooManyRequestsError } from '../errors';
+import { ApiError, notFound } from '../errors';
 import type { ApiMetrics } from '../metrics';
 import { formatHistory, type HistoryEntry, type HistoryLike } from './history';
+import { startUnderRunLock } from './locked-start';
 
 export const RUN_STATUSES = [
   'running',
@@ -100,14 +98,7 @@ export interface ListRunsFilter {
 export interface SyncServiceDeps {
   client: Client;
   runLocks: RunLocks;
-  config: Pick<
-    Config,
-    | 'TEMPORAL_TASK_QUEUE'
-    | 'TEMPORAL_ACUMATICA_TASK_QUEUE'
-    | 'TEMPORAL_UI_URL'
-    | 'TEMPORAL_NAMESPACE'
-    | 'CONNECTION_CHECK_INTERVAL_SECONDS'
-  >;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
   metrics: ApiMetrics;
   logger: Logger;
   /** Clock for workflow ids; tests pass their own. */
@@ -122,8 +113,6 @@ function quote(value: string): string {
 
 export class SyncService {
   private readonly now: () => Date;
-  /** When each account's connection was last checked (ms): the per-account rate limit of checks. */
-  private readonly lastChecks = new Map<string, number>();
 
   constructor(private readonly deps: SyncServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -146,37 +135,30 @@ export class SyncService {
     options: { full: boolean; entityTypes?: EntityType[] },
   ): Promise<StartResult> {
     const workflowId = `sync/${accountId}/manual-${this.now().toISOString()}`;
-    const lock = await this.deps.runLocks.acquire(
-      accountId,
-      workflowId,
-      temporalHolderCheck(this.deps.client),
-    );
-    if (lock.status === 'account-not-found') throw notFound('account');
-    if (lock.status === 'held') return this.alreadyRunning(lock.holder.workflowId);
     const input: SyncRunInput = {
       accountId,
       trigger: 'manual',
       full: options.full,
       ...(options.entityTypes ? { entityTypes: options.entityTypes } : {}),
     };
-    try {
-      await this.deps.client.workflow.start('syncAccount', {
-        taskQueue: this.deps.config.TEMPORAL_TASK_QUEUE,
+    const start = await startUnderRunLock(
+      this.deps,
+      accountId,
+      {
+        type: 'syncAccount',
         workflowId,
-        args: [input],
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.account, value: accountId },
+        input,
+        searchAttributes: [
           { key: SEARCH_ATTRIBUTES.trigger, value: 'manual' },
           { key: SEARCH_ATTRIBUTES.full, value: options.full },
         ],
-        staticSummary: `${options.full ? 'Full' : 'Incremental'} sync of account ${accountId}, started through the API`,
-      });
-    } catch (err) {
-      // Two requests in the same millisecond chose the same id: the other one started it.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.alreadyRunning(workflowId);
-      await this.deps.runLocks.release(accountId, workflowId);
-      throw err;
-    }
+        summary: `${options.full ? 'Full' : 'Incremental'} sync of account ${accountId}, started through the API`,
+      },
+      // Two requests in the same millisecond choose the same id: the second gets the first one's run.
+      { startWhenHeld: false, sameIdRaces: true },
+    );
+    if (start.status === 'held') return this.alreadyRunning(start.heldBy);
+    if (start.status === 'already-started') return this.alreadyRunning(workflowId);
     this.deps.metrics.runStarted('manual', 'started');
     this.deps.logger.info({ accountId, workflowId, full: options.full }, 'sync run started');
     return { runId: workflowId, workflowId, status: 'started', temporalUiUrl: this.uiUrl(workflowId) };
@@ -264,34 +246,6 @@ export class SyncService {
   }
 
   /**
-   * Runs the `checkConnection` workflow (the worker signs in to Acumatica; the API never does) and
-   * returns its checklist.
-   */
-  async checkConnection(accountId: string): Promise<ConnectionCheck[]> {
-    this.admitCheck(accountId);
-    const workflowId = `check/${accountId}/${this.now().toISOString()}`;
-    try {
-      return await this.deps.client.workflow.execute('checkConnection', {
-        taskQueue: this.deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId,
-        args: [{ accountId, taskQueue: this.deps.config.TEMPORAL_ACUMATICA_TASK_QUEUE }],
-        workflowExecutionTimeout: '2 minutes',
-        typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.account, value: accountId }],
-        staticSummary: `Connection check of account ${accountId}`,
-      });
-    } catch (err) {
-      if (err instanceof WorkflowFailedError) {
-        throw new ApiError(
-          504,
-          'check_unavailable',
-          `the connection check did not finish: ${describeFailure(err)}`,
-        );
-      }
-      throw err;
-    }
-  }
-
-  /**
    * Adds, to each entity type still running, the last failure of the page Temporal is retrying (the
    * pending activity of its child workflow): an unreachable Acumatica shows here while the run retries.
    */
@@ -317,29 +271,6 @@ export class SyncService {
         };
       }),
     );
-  }
-
-  /**
-   * One connection check per account per CONNECTION_CHECK_INTERVAL_SECONDS: each check takes a slot of
-   * the worker and a sign-in on the account's ERP, so a script hammering "validate" is turned away here.
-   * @throws TooManyRequestsError (429 with Retry-After) when the account checked too recently
-   */
-  private admitCheck(accountId: string): void {
-    const now = this.now().getTime();
-    const intervalMs = this.deps.config.CONNECTION_CHECK_INTERVAL_SECONDS * 1000;
-    const last = this.lastChecks.get(accountId);
-    if (last !== undefined && now - last < intervalMs) {
-      const wait = Math.ceil((last + intervalMs - now) / 1000);
-      throw new TooManyRequestsError(
-        'too_many_checks',
-        `the connection of this account was checked less than ${this.deps.config.CONNECTION_CHECK_INTERVAL_SECONDS} s ago; try again in ${wait} s`,
-        wait,
-      );
-    }
-    if (this.lastChecks.size >= 10_000) {
-      for (const [id, at] of this.lastChecks) if (now - at >= intervalMs) this.lastChecks.delete(id);
-    }
-    this.lastChecks.set(accountId, now);
   }
 
   private async describeRun(accountId: string, workflowId: string): Promise<WorkflowExecutionDescription> {

@@ -213,7 +213,7 @@ describe('sync runs through the API', () => {
     assert.equal(missing.statusCode, 404);
   });
 
-  it('makes one run out of concurrent start requests, and cancels it', async () => {
+  it('makes one run out of concurrent start requests, and cancels it', async (t) => {
     const { id, key } = await newAccount();
     await inject({
       method: 'POST',
@@ -229,43 +229,42 @@ describe('sync runs through the API', () => {
     });
     // Slow Acumatica: the run is still going when the other requests and the cancel arrive.
     emulator.admin.setFaults({ latency: { ms: 1500 } });
-    try {
-      const starts = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          inject({ method: 'POST', url: `/accounts/${id}/syncs`, headers: bearer(key), payload: {} }),
-        ),
-      );
-      const bodies = starts.map((r) => {
-        assert.equal(r.statusCode, 202, r.body);
-        return r.json<{ runId: string; status: string }>();
-      });
-      assert.equal(bodies.filter((b) => b.status === 'started').length, 1, JSON.stringify(bodies));
-      assert.equal(new Set(bodies.map((b) => b.runId)).size, 1, JSON.stringify(bodies));
-      const runId = bodies[0]!.runId;
-
-      const live = await inject({ method: 'GET', url: runUrl(id, runId), headers: bearer(key) });
-      assert.equal(live.json().status, 'running');
-      const cancel = await inject({
-        method: 'POST',
-        url: `${runUrl(id, runId)}/cancel`,
-        headers: bearer(key),
-      });
-      assert.equal(cancel.statusCode, 202, cancel.body);
-      const closed = await waitClosed(id, key, runId);
-      assert.equal(
-        (closed.result as { outcome?: string } | null)?.outcome ?? closed.status,
-        'cancelled',
-        JSON.stringify(closed),
-      );
-      const again = await inject({
-        method: 'POST',
-        url: `${runUrl(id, runId)}/cancel`,
-        headers: bearer(key),
-      });
-      assert.equal(again.statusCode, 409);
-    } finally {
+    t.after(() => {
       emulator.admin.setFaults({});
-    }
+    });
+    const starts = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        inject({ method: 'POST', url: `/accounts/${id}/syncs`, headers: bearer(key), payload: {} }),
+      ),
+    );
+    const bodies = starts.map((r) => {
+      assert.equal(r.statusCode, 202, r.body);
+      return r.json<{ runId: string; status: string }>();
+    });
+    assert.equal(bodies.filter((b) => b.status === 'started').length, 1, JSON.stringify(bodies));
+    assert.equal(new Set(bodies.map((b) => b.runId)).size, 1, JSON.stringify(bodies));
+    const runId = bodies[0]!.runId;
+
+    const live = await inject({ method: 'GET', url: runUrl(id, runId), headers: bearer(key) });
+    assert.equal(live.json().status, 'running');
+    const cancel = await inject({
+      method: 'POST',
+      url: `${runUrl(id, runId)}/cancel`,
+      headers: bearer(key),
+    });
+    assert.equal(cancel.statusCode, 202, cancel.body);
+    const closed = await waitClosed(id, key, runId);
+    assert.equal(
+      (closed.result as { outcome?: string } | null)?.outcome ?? closed.status,
+      'cancelled',
+      JSON.stringify(closed),
+    );
+    const again = await inject({
+      method: 'POST',
+      url: `${runUrl(id, runId)}/cancel`,
+      headers: bearer(key),
+    });
+    assert.equal(again.statusCode, 409);
   });
 
   it('checks the connection through the worker and keeps secrets out of responses, logs and histories', async () => {

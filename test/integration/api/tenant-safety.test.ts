@@ -125,86 +125,80 @@ async function validate(id: string, key: string) {
 }
 
 describe('credentials follow the destination', () => {
-  it('refuses to move stored secrets to another host: the listener receives nothing', async () => {
+  it('refuses to move stored secrets to another host: the listener receives nothing', async (t) => {
     const listener = await listen((_req, _body, res) => res.writeHead(500).end());
-    try {
-      const { id, key } = await newAccount();
-      const patch = (connection: Record<string, unknown>) =>
-        inject({ method: 'PATCH', url: `/accounts/${id}`, headers: bearer(key), payload: { connection } });
+    t.after(() => listener.close());
+    const { id, key } = await newAccount();
+    const patch = (connection: Record<string, unknown>) =>
+      inject({ method: 'PATCH', url: `/accounts/${id}`, headers: bearer(key), payload: { connection } });
 
-      // The exact steps of the report: only an account key, a new URL, stored secrets kept.
-      const moved = await patch({ url: `${listener.url}/x` });
-      assert.equal(moved.statusCode, 400, moved.body);
-      assert.equal(moved.json().error.code, 'secrets_required');
-      assert.deepEqual(
-        moved.json().error.details.issues.map((i: { field: string }) => i.field),
-        ['connection.restPassword', 'connection.clientSecret'],
-      );
-      // Every other part of the destination is bound too; the password alone is not enough under OAuth.
-      for (const change of [
-        { url: `${emulator.url}/other` },
-        { url: emulator.url.replace('http:', 'https:') },
-        { tenant: 'Other', clientId: CLIENT_ID.replace('@Company', '@Other') },
-        { authMode: 'cookie' },
-        { url: `${listener.url}/x`, restPassword: 'a new password' },
-      ]) {
-        const res = await patch(change);
-        assert.equal(res.statusCode, 400, `${JSON.stringify(change)}: ${res.body}`);
-        assert.equal(res.json().error.code, 'secrets_required', res.body);
-      }
-      // A change that keeps the destination still needs no secrets.
-      const renamed = await patch({ restUsername: 'apiuser', requestsPerMinute: 600 });
-      assert.equal(renamed.statusCode, 200, renamed.body);
-
-      const account = await inject({ method: 'GET', url: `/accounts/${id}`, headers: bearer(key) });
-      assert.equal(account.json().connection.url, emulator.url);
-      const check = await validate(id, key);
-      assert.equal(check.ok, true, JSON.stringify(check));
-      assert.equal(listener.received(), '', 'nothing at all reached the other host');
-
-      // Checks are rate-limited per account: the next one is turned away with Retry-After.
-      const again = await inject({
-        method: 'POST',
-        url: `/accounts/${id}/connection/validate`,
-        headers: bearer(key),
-      });
-      assert.equal(again.statusCode, 429, again.body);
-      assert.equal(again.json().error.code, 'too_many_checks');
-      const wait = Number(again.headers['retry-after']);
-      assert.ok(wait >= 1 && wait <= env.config.CONNECTION_CHECK_INTERVAL_SECONDS, String(wait));
-      // Another account is not affected.
-      const other = await newAccount();
-      assert.equal((await validate(other.id, other.key)).ok, true);
-    } finally {
-      await listener.close();
+    // The exact steps of the report: only an account key, a new URL, stored secrets kept.
+    const moved = await patch({ url: `${listener.url}/x` });
+    assert.equal(moved.statusCode, 400, moved.body);
+    assert.equal(moved.json().error.code, 'secrets_required');
+    assert.deepEqual(
+      moved.json().error.details.issues.map((i: { field: string }) => i.field),
+      ['connection.restPassword', 'connection.clientSecret'],
+    );
+    // Every other part of the destination is bound too; the password alone is not enough under OAuth.
+    for (const change of [
+      { url: `${emulator.url}/other` },
+      { url: emulator.url.replace('http:', 'https:') },
+      { tenant: 'Other', clientId: CLIENT_ID.replace('@Company', '@Other') },
+      { authMode: 'cookie' },
+      { url: `${listener.url}/x`, restPassword: 'a new password' },
+    ]) {
+      const res = await patch(change);
+      assert.equal(res.statusCode, 400, `${JSON.stringify(change)}: ${res.body}`);
+      assert.equal(res.json().error.code, 'secrets_required', res.body);
     }
+    // A change that keeps the destination still needs no secrets.
+    const renamed = await patch({ restUsername: 'apiuser', requestsPerMinute: 600 });
+    assert.equal(renamed.statusCode, 200, renamed.body);
+
+    const account = await inject({ method: 'GET', url: `/accounts/${id}`, headers: bearer(key) });
+    assert.equal(account.json().connection.url, emulator.url);
+    const check = await validate(id, key);
+    assert.equal(check.ok, true, JSON.stringify(check));
+    assert.equal(listener.received(), '', 'nothing at all reached the other host');
+
+    // Checks are rate-limited per account: the next one is turned away with Retry-After.
+    const again = await inject({
+      method: 'POST',
+      url: `/accounts/${id}/connection/validate`,
+      headers: bearer(key),
+    });
+    assert.equal(again.statusCode, 429, again.body);
+    assert.equal(again.json().error.code, 'too_many_checks');
+    const wait = Number(again.headers['retry-after']);
+    assert.ok(wait >= 1 && wait <= env.config.CONNECTION_CHECK_INTERVAL_SECONDS, String(wait));
+    // Another account is not affected.
+    const other = await newAccount();
+    assert.equal((await validate(other.id, other.key)).ok, true);
   });
 
-  it('sends only the secrets entered with the new destination, never the old ones', async () => {
+  it('sends only the secrets entered with the new destination, never the old ones', async (t) => {
     const newPassword = `New "pw"/+&= ${suffix()}`;
     const listener = await listen((_req, _body, res) => res.writeHead(500).end());
-    try {
-      const { id, key } = await newAccount();
-      await moveAccount(id, key, {
-        url: `${listener.url}/x`,
-        authMode: 'cookie',
-        clientId: null,
-        clientSecret: null,
-        restPassword: newPassword,
-      });
-      const check = await validate(id, key);
-      assert.equal(check.ok, false);
-      const received = listener.received();
-      assert.ok(received.includes('/x/entity/auth/login'), received);
-      assertNoSecret(received, [USER_PASSWORD, CLIENT_SECRET], 'the new host');
-    } finally {
-      await listener.close();
-    }
+    t.after(() => listener.close());
+    const { id, key } = await newAccount();
+    await moveAccount(id, key, {
+      url: `${listener.url}/x`,
+      authMode: 'cookie',
+      clientId: null,
+      clientSecret: null,
+      restPassword: newPassword,
+    });
+    const check = await validate(id, key);
+    assert.equal(check.ok, false);
+    const received = listener.received();
+    assert.ok(received.includes('/x/entity/auth/login'), received);
+    assertNoSecret(received, [USER_PASSWORD, CLIENT_SECRET], 'the new host');
   });
 });
 
 describe('no foreign body, no secret in any encoding', () => {
-  it('shows a fixed description for a foreign error page, never its content', async () => {
+  it('shows a fixed description for a foreign error page, never its content', async (t) => {
     const planted = `INTERNAL-ONLY ${suffix()} root:x:0:0`;
     const listener = await listen((req, _body, res) => {
       if (req.url?.endsWith('/json')) {
@@ -213,26 +207,23 @@ describe('no foreign body, no secret in any encoding', () => {
         res.writeHead(500, { 'content-type': 'text/html' }).end(`<html><pre>${planted}</pre></html>`);
       }
     });
-    try {
-      for (const path of ['/html', '/json']) {
-        const { id, key } = await newAccount();
-        await moveAccount(id, key, {
-          url: `${listener.url}${path}`,
-          restPassword: 'another pw',
-          clientSecret: 'another cs',
-        });
-        const check = await validate(id, key);
-        const signIn = check.checks.find((c) => c.name === 'Sign in');
-        assert.equal(signIn?.ok, false, JSON.stringify(check));
-        assert.match(signIn?.detail ?? '', /not from Acumatica's REST API/);
-        assert.ok(!JSON.stringify(check).includes('INTERNAL-ONLY'), JSON.stringify(check));
-      }
-    } finally {
-      await listener.close();
+    t.after(() => listener.close());
+    for (const path of ['/html', '/json']) {
+      const { id, key } = await newAccount();
+      await moveAccount(id, key, {
+        url: `${listener.url}${path}`,
+        restPassword: 'another pw',
+        clientSecret: 'another cs',
+      });
+      const check = await validate(id, key);
+      const signIn = check.checks.find((c) => c.name === 'Sign in');
+      assert.equal(signIn?.ok, false, JSON.stringify(check));
+      assert.match(signIn?.detail ?? '', /not from Acumatica's REST API/);
+      assert.ok(!JSON.stringify(check).includes('INTERNAL-ONLY'), JSON.stringify(check));
     }
   });
 
-  it('masks the secrets of the account in every encoding when a server echoes the request', async () => {
+  it('masks the secrets of the account in every encoding when a server echoes the request', async (t) => {
     // An Acumatica-shaped error whose message repeats the (form-encoded) token request it received.
     const listener = await listen((_req, body, res) => {
       const echo = `${body} | ${decodeURIComponent(body.replace(/\+/g, ' '))} | ${JSON.stringify(body)}`;
@@ -240,33 +231,30 @@ describe('no foreign body, no secret in any encoding', () => {
     });
     const password = `Echo "pw"/+&= ${suffix()}`;
     const secret = `Echo\\cs%20 ${suffix()}`;
-    try {
-      const { id, key } = await newAccount();
-      await moveAccount(id, key, {
-        url: `${listener.url}/erp`,
-        restPassword: password,
-        clientSecret: secret,
-      });
-      const check = await validate(id, key);
-      const signIn = check.checks.find((c) => c.name === 'Sign in');
-      assert.equal(signIn?.ok, false);
-      assert.match(signIn?.detail ?? '', /password=\*\*\*/, 'the echo is shown, masked');
-      const histories: string[] = [];
-      for await (const wf of env.temporal.workflow.list({ query: `FsacAccount = '${id}'` })) {
-        histories.push(
-          JSON.stringify(await env.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()),
-        );
-      }
-      assert.ok(histories.length >= 1);
-      for (const [where, text] of [
-        ['the answer', JSON.stringify(check)],
-        ['the history', histories.join('\n')],
-        ['the logs', env.logs()],
-      ] as const) {
-        assertNoSecret(text, [password, secret], where);
-      }
-    } finally {
-      await listener.close();
+    t.after(() => listener.close());
+    const { id, key } = await newAccount();
+    await moveAccount(id, key, {
+      url: `${listener.url}/erp`,
+      restPassword: password,
+      clientSecret: secret,
+    });
+    const check = await validate(id, key);
+    const signIn = check.checks.find((c) => c.name === 'Sign in');
+    assert.equal(signIn?.ok, false);
+    assert.match(signIn?.detail ?? '', /password=\*\*\*/, 'the echo is shown, masked');
+    const histories: string[] = [];
+    for await (const wf of env.temporal.workflow.list({ query: `FsacAccount = '${id}'` })) {
+      histories.push(
+        JSON.stringify(await env.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()),
+      );
+    }
+    assert.ok(histories.length >= 1);
+    for (const [where, text] of [
+      ['the answer', JSON.stringify(check)],
+      ['the history', histories.join('\n')],
+      ['the logs', env.logs()],
+    ] as const) {
+      assertNoSecret(text, [password, secret], where);
     }
   });
 });

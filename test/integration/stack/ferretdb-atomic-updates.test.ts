@@ -30,90 +30,88 @@ interface Probe {
   [field: string]: unknown;
 }
 
-test('a compare-and-set update succeeds on documents holding every BSON type the store writes', async () => {
+test('a compare-and-set update succeeds on documents holding every BSON type the store writes', async (t) => {
   const mongo = new MongoClient(process.env.MONGODB_URL!);
   const db = mongo.db(`casbson_${process.pid}`);
-  try {
-    const col = db.collection<Probe>('probe');
-    // The patched SQLite backend compares the stored text with the re-encoded document read: a type that
-    // did not encode back identically would make every update of such a document fail.
-    await col.insertOne({
-      _id: 'all-types',
-      text: 'é "quoted" \n\u0000 ✓',
-      int32: new Int32(7),
-      int64: Long.fromString('9007199254740993'),
-      double: new Double(1),
-      fraction: 0.1,
-      negativeZero: -0,
-      large: 1e21,
-      max: Number.MAX_VALUE,
-      yes: true,
-      no: false,
-      at: new Date(Date.UTC(2026, 10, 30, 12, 0, 0, 123)),
-      nested: { a: { b: [1, 'x', null, { c: 2.5 }] } },
-      lines: [
-        { id: 'l1', quantity: 2, price: 19.99, taxable: true },
-        { id: 'l2', description: null, dates: [new Date(0)] },
-      ],
-      missing: null,
-      rev: 1,
-    });
-    for (let rev = 1; rev <= 3; rev++) {
-      const result = await col.updateOne({ _id: 'all-types', rev }, {
-        $inc: { rev: 1 },
-        $set: { stage: rev },
-      } as unknown as UpdateFilter<Probe>);
-      assert.equal(result.modifiedCount, 1, `update at rev ${rev} applied`);
-    }
-    const stale = await col.updateOne({ _id: 'all-types', rev: 1 }, { $set: { text: 'stale' } });
-    assert.equal(stale.matchedCount, 0, 'an update of an older revision matches nothing');
-    const stored = await col.findOne({ _id: 'all-types' });
-    assert.equal(stored?.rev, 4);
-    assert.equal(stored?.text, 'é "quoted" \n\u0000 ✓');
-    assert.deepEqual(stored?.lines, [
+  t.after(async () => {
+    await db.dropDatabase();
+    await mongo.close();
+  });
+  const col = db.collection<Probe>('probe');
+  // The patched SQLite backend compares the stored text with the re-encoded document read: a type that
+  // did not encode back identically would make every update of such a document fail.
+  await col.insertOne({
+    _id: 'all-types',
+    text: 'é "quoted" \n\u0000 ✓',
+    int32: new Int32(7),
+    int64: Long.fromString('9007199254740993'),
+    double: new Double(1),
+    fraction: 0.1,
+    negativeZero: -0,
+    large: 1e21,
+    max: Number.MAX_VALUE,
+    yes: true,
+    no: false,
+    at: new Date(Date.UTC(2026, 10, 30, 12, 0, 0, 123)),
+    nested: { a: { b: [1, 'x', null, { c: 2.5 }] } },
+    lines: [
       { id: 'l1', quantity: 2, price: 19.99, taxable: true },
       { id: 'l2', description: null, dates: [new Date(0)] },
-    ]);
-  } finally {
-    await db.dropDatabase();
-    await mongo.close();
+    ],
+    missing: null,
+    rev: 1,
+  });
+  for (let rev = 1; rev <= 3; rev++) {
+    const result = await col.updateOne({ _id: 'all-types', rev }, {
+      $inc: { rev: 1 },
+      $set: { stage: rev },
+    } as unknown as UpdateFilter<Probe>);
+    assert.equal(result.modifiedCount, 1, `update at rev ${rev} applied`);
   }
+  const stale = await col.updateOne({ _id: 'all-types', rev: 1 }, { $set: { text: 'stale' } });
+  assert.equal(stale.matchedCount, 0, 'an update of an older revision matches nothing');
+  const stored = await col.findOne({ _id: 'all-types' });
+  assert.equal(stored?.rev, 4);
+  assert.equal(stored?.text, 'é "quoted" \n\u0000 ✓');
+  assert.deepEqual(stored?.lines, [
+    { id: 'l1', quantity: 2, price: 19.99, taxable: true },
+    { id: 'l2', description: null, dates: [new Date(0)] },
+  ]);
 });
 
-test('FerretDB finds {_id, accountId, rev} through the _id index and checks the rest on that document', async () => {
+test('FerretDB finds {_id, accountId, rev} through the _id index and checks the rest on that document', async (t) => {
   const mongo = new MongoClient(process.env.MONGODB_URL!);
   const db = mongo.db(`casindex_${process.pid}`);
-  try {
-    const col = db.collection<{ _id: string; accountId: string; rev: number }>('probe');
-    await col.insertMany(
-      Array.from({ length: 50 }, (_, n) => ({ _id: `doc_${n}`, accountId: `acc_${n % 2}`, rev: n })),
-    );
-    if (!(await servedByFerretDB(db))) return; // MongoDB uses its _id index for any filter with _id
-    const plan = (await col.find({ _id: 'doc_7', accountId: 'acc_1', rev: 7 }).explain()) as {
-      queryPlanner?: { Plan?: string[] };
-    };
-    const steps = plan.queryPlanner?.Plan ?? [];
-    assert.ok(
-      steps.some((s) => /SEARCH .* USING INDEX .*__id_/.test(s)),
-      `expected an index search, got ${JSON.stringify(steps)}`,
-    );
-    assert.ok(!steps.some((s) => /\bSCAN\b/.test(s)), `no table scan: ${JSON.stringify(steps)}`);
-    // The other conditions still apply.
-    assert.equal(
-      (await col.updateOne({ _id: 'doc_7', accountId: 'acc_0', rev: 7 }, { $inc: { rev: 1 } })).matchedCount,
-      0,
-    );
-    assert.equal(
-      (await col.updateOne({ _id: 'doc_7', accountId: 'acc_1', rev: 6 }, { $inc: { rev: 1 } })).matchedCount,
-      0,
-    );
-    assert.equal(
-      (await col.updateOne({ _id: 'doc_7', accountId: 'acc_1', rev: 7 }, { $inc: { rev: 1 } })).modifiedCount,
-      1,
-    );
-    assert.equal(await col.countDocuments({ _id: 'doc_7', accountId: 'acc_1' }), 1);
-  } finally {
+  t.after(async () => {
     await db.dropDatabase();
     await mongo.close();
-  }
+  });
+  const col = db.collection<{ _id: string; accountId: string; rev: number }>('probe');
+  await col.insertMany(
+    Array.from({ length: 50 }, (_, n) => ({ _id: `doc_${n}`, accountId: `acc_${n % 2}`, rev: n })),
+  );
+  if (!(await servedByFerretDB(db))) return; // MongoDB uses its _id index for any filter with _id
+  const plan = (await col.find({ _id: 'doc_7', accountId: 'acc_1', rev: 7 }).explain()) as {
+    queryPlanner?: { Plan?: string[] };
+  };
+  const steps = plan.queryPlanner?.Plan ?? [];
+  assert.ok(
+    steps.some((s) => /SEARCH .* USING INDEX .*__id_/.test(s)),
+    `expected an index search, got ${JSON.stringify(steps)}`,
+  );
+  assert.ok(!steps.some((s) => /\bSCAN\b/.test(s)), `no table scan: ${JSON.stringify(steps)}`);
+  // The other conditions still apply.
+  assert.equal(
+    (await col.updateOne({ _id: 'doc_7', accountId: 'acc_0', rev: 7 }, { $inc: { rev: 1 } })).matchedCount,
+    0,
+  );
+  assert.equal(
+    (await col.updateOne({ _id: 'doc_7', accountId: 'acc_1', rev: 6 }, { $inc: { rev: 1 } })).matchedCount,
+    0,
+  );
+  assert.equal(
+    (await col.updateOne({ _id: 'doc_7', accountId: 'acc_1', rev: 7 }, { $inc: { rev: 1 } })).modifiedCount,
+    1,
+  );
+  assert.equal(await col.countDocuments({ _id: 'doc_7', accountId: 'acc_1' }), 1);
 });

@@ -40,47 +40,38 @@ function registry(stored: () => ConnectionWithSecrets | null, exists = true) {
 }
 
 describe('AcumaticaClientRegistry', () => {
-  test('one client per account, rebuilt when its connection or secret changes', async () => {
+  test('one client per account, rebuilt when its connection or secret changes', async (t) => {
     let password = 'one';
     const clients = registry(() => connection(password));
-    try {
-      const [a, b] = await Promise.all([clients.get('acc_1'), clients.get('acc_1')]);
-      assert.equal(a, b, 'concurrent callers share one client');
-      assert.equal(await clients.get('acc_1'), a);
-      password = 'two';
-      assert.notEqual(await clients.get('acc_1'), a, 'a new secret builds a new client');
-    } finally {
-      await clients.close();
-    }
+    t.after(() => clients.close());
+    const [a, b] = await Promise.all([clients.get('acc_1'), clients.get('acc_1')]);
+    assert.equal(a, b, 'concurrent callers share one client');
+    assert.equal(await clients.get('acc_1'), a);
+    password = 'two';
+    assert.notEqual(await clients.get('acc_1'), a, 'a new secret builds a new client');
   });
 
-  test("a run's connection version: the same connection serves it, an edited one is refused", async () => {
+  test("a run's connection version: the same connection serves it, an edited one is refused", async (t) => {
     let password = 'one';
     const clients = registry(() => connection(password));
-    try {
-      const client = await clients.get('acc_1', 'v-one');
-      assert.equal(await clients.get('acc_1'), client);
-      password = 'two';
-      await assert.rejects(
-        clients.get('acc_1', 'v-one'),
-        (err: unknown) =>
-          err instanceof AccountConfigError && /was changed after this run started/.test(err.message),
-      );
-      assert.ok(await clients.get('acc_1', 'v-two'), 'a run started after the edit gets the new client');
-    } finally {
-      await clients.close();
-    }
+    t.after(() => clients.close());
+    const client = await clients.get('acc_1', 'v-one');
+    assert.equal(await clients.get('acc_1'), client);
+    password = 'two';
+    await assert.rejects(
+      clients.get('acc_1', 'v-one'),
+      (err: unknown) =>
+        err instanceof AccountConfigError && /was changed after this run started/.test(err.message),
+    );
+    assert.ok(await clients.get('acc_1', 'v-two'), 'a run started after the edit gets the new client');
   });
 
-  test('a dedicated client is never the shared one', async () => {
+  test('a dedicated client is never the shared one', async (t) => {
     const clients = registry(() => connection('one'));
-    try {
-      const dedicated = await clients.openDedicated('acc_1');
-      assert.notEqual(dedicated, await clients.get('acc_1'));
-      await dedicated.close();
-    } finally {
-      await clients.close();
-    }
+    t.after(() => clients.close());
+    const dedicated = await clients.openDedicated('acc_1');
+    assert.notEqual(dedicated, await clients.get('acc_1'));
+    await dedicated.close();
   });
 
   test('a missing account and a missing connection are told apart', async () => {

@@ -1,12 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import {
-  applySetCookie,
-  createAuthenticator,
-  type AuthSettings,
-  type RawSend,
-} from '../../../acumatica/auth';
+import { createAuthenticator, type AuthSettings, type RawSend } from '../../../acumatica/auth';
+import { applySetCookie } from '../../../acumatica/auth-cookie';
 import type { HttpRequest, HttpResponse } from '../../../acumatica/http';
 
 const logger = pino({ level: 'silent' });

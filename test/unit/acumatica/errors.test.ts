@@ -1,6 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DEFAULT_SEAT_LIMIT_DELAY_MS,
+  DEFAULT_THROTTLE_DELAY_MS,
+  classifyNetworkError,
+  classifyResponse,
+  malformedResponse,
+  parseRetryAfter,
+  type FailureContext,
+} from '../../../acumatica/classify';
+import { extractFieldErrors } from '../../../acumatica/error-bodies';
+import {
   ACUMATICA_ERROR_TYPES,
   AcumaticaAuthError,
   AcumaticaError,
@@ -9,18 +19,10 @@ import {
   AcumaticaRetryableError,
   AcumaticaSeatLimitError,
   AcumaticaThrottledError,
-  DEFAULT_SEAT_LIMIT_DELAY_MS,
-  DEFAULT_THROTTLE_DELAY_MS,
   NON_RETRYABLE_ACUMATICA_ERROR_TYPES,
-  classifyNetworkError,
-  classifyResponse,
-  extractFieldErrors,
   isAcumaticaError,
-  malformedResponse,
-  parseRetryAfter,
-  type FailureContext,
-  maskSecrets,
 } from '../../../acumatica/errors';
+import { maskSecrets } from '../../../acumatica/secret-masking';
 
 const ctx: FailureContext = {
   method: 'PUT',
