@@ -109,3 +109,36 @@ export function entityRequests(delta: Record<string, number>): {
   }
   return { total, put, get, auth };
 }
+
+/** Where every record of a measured run went, and whether the run's counts add up to what was seeded. */
+export interface Accounting {
+  seeded: number;
+  pushed: number;
+  pulled: number;
+  unchanged: number;
+  skipped: number;
+  /** Skipped records by reason, as the run summary counts them. */
+  skippedBy: Record<string, number>;
+  failed: number;
+  /** True iff pushed + pulled + unchanged + skipped + failed equals seeded, and the reasons add up to skipped. */
+  accounted: boolean;
+}
+
+/** The accounting of a run against the number of records the scenario seeded (or marked for push). */
+export function accounting(seeded: number, summary: RunSummary): Accounting {
+  const t = summary.totals;
+  const skipped = t.skipped ?? 0;
+  const skippedBy: Record<string, number> = { ...summary.skippedBy };
+  const byReason = Object.values(skippedBy).reduce((a, b) => a + b, 0);
+  const sum = t.pushed + t.pulled + t.unchanged + skipped + t.failed;
+  return {
+    seeded,
+    pushed: t.pushed,
+    pulled: t.pulled,
+    unchanged: t.unchanged,
+    skipped,
+    skippedBy,
+    failed: t.failed,
+    accounted: sum === seeded && byReason === skipped,
+  };
+}

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       emit(await unthrottledOverhead(stack, profile));
     }
     if (want('scale')) {
-      log(`scenario 5, scale at ${profile.scale.join(' and ')} records`);
+      log(`scenario 5, scale at ${profile.scale.join(', ')} records`);
       emit(await scale(stack, profile));
     }
     if (want('notifications')) {

@@ -3,13 +3,22 @@
  * Sizes come from the profile (`full` or `quick`).
  */
 import type { EntityType } from '../core/entities';
-import { ENTITY_TYPES } from '../core/entities';
+import { ENTITIES, ENTITY_TYPES } from '../core/entities';
 import type { SeedCounts } from '../emulator';
 import { recordCollectionName } from '../store';
 import { buildPuts, runBaseline } from './baseline';
 import { createPushData, mixTotal, pushMix } from './fixtures';
 import type { MongoCounters } from './ipc';
-import { counterDelta, entityRequests, historyStats, round, runSync, type RunMeasure } from './measure';
+import {
+  accounting,
+  counterDelta,
+  entityRequests,
+  historyStats,
+  round,
+  runSync,
+  type Accounting,
+  type RunMeasure,
+} from './measure';
 import type { BenchStack, BenchWorker } from './stack';
 
 export interface Profile {
@@ -20,8 +29,8 @@ export interface Profile {
   licence: { requestsPerMinute: number; concurrent: number };
   /** Acumatica records pulled in scenario 2. */
   pullRecords: number;
-  /** Scenario 5's two volumes. */
-  scale: [number, number];
+  /** Scenario 5's volumes, smallest first: `scaleThroughputRatio` compares the largest with the smallest. */
+  scale: number[];
   /** Records per page: the shipped default of `SYNC_PAGE_SIZE`. */
   pageSize: number;
   /** Scenario 6: ERP edits (one customer each) at a steady rate, over this many customers. */
@@ -30,7 +39,7 @@ export interface Profile {
 
 /**
  * Sizes: the full profile is the issue's (thousands pushed at the licence limit, tens of thousands pulled,
- * scale at 10k and 50k); the quick one runs in minutes.
+ * scale at 10k, 50k and 100k); the quick one runs in minutes.
  */
 export const PROFILES: Record<Profile['name'], Profile> = {
   full: {
@@ -38,7 +47,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     pushRecords: 2000,
     licence: { requestsPerMinute: 300, concurrent: 6 },
     pullRecords: 20000,
-    scale: [10000, 50000],
+    scale: [10000, 50000, 100000],
     pageSize: 500,
     notifications: { edits: 300, perSecond: 5, customers: 2000 },
   },
@@ -47,7 +56,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     pushRecords: 300,
     licence: { requestsPerMinute: 1200, concurrent: 6 },
     pullRecords: 1000,
-    scale: [300, 1000],
+    scale: [1000, 5000],
     pageSize: 500,
     notifications: { edits: 60, perSecond: 4, customers: 200 },
   },
@@ -92,6 +101,16 @@ export function pullSeed(total: number, seed: number): SeedCounts {
     seed,
   };
 }
+
+/** Records of `seeded` (the emulator's counts by Acumatica entity) that a pull of `types` reads. */
+export function seededFor(seeded: Record<string, number>, types: readonly EntityType[]): number {
+  const entities = new Set(types.map((t) => ENTITIES[t].acumaticaEntity));
+  return Object.entries(seeded).reduce((n, [entity, count]) => n + (entities.has(entity) ? count : 0), 0);
+}
+
+/** The goal every push and pull line carries: each seeded record ends in exactly one count. */
+const accountedGoal = (a: Accounting): Goal =>
+  goal('accounted', 'pushed + pulled + unchanged + skipped + failed == seeded', a.accounted);
 
 function mongoDelta(
   after: MongoCounters,
@@ -174,6 +193,7 @@ export async function initialPush(
   const utilization = minimumSeconds / run.wallSeconds;
   const pushed = run.summary.totals.pushed;
   const perRecord = requests / Math.max(1, pushed);
+  const counted = accounting(mixTotal(mix), run.summary);
   return {
     accountId: account.id,
     worker,
@@ -182,8 +202,7 @@ export async function initialPush(
       licence: p.licence,
       records: mixTotal(mix),
       mix,
-      pushed,
-      failed: run.summary.totals.failed,
+      ...counted,
       requests,
       requestsByKind: run.requests,
       throttled: { delayed: run.counters.delayed ?? 0, declined: run.counters.declined ?? 0 },
@@ -196,6 +215,7 @@ export async function initialPush(
       goals: [
         goal('utilization', '>= 0.90', utilization >= 0.9),
         goal('requestsPerPushedRecord', '<= 1.05', perRecord <= 1.05),
+        accountedGoal(counted),
       ],
     },
   };
@@ -240,13 +260,13 @@ export async function bulkPull(
   const run = await measuredRun(stack, worker, account.id, PULL_TYPES);
   const pulled = run.summary.totals.pulled;
   const perRecord = run.requests.total / Math.max(1, pulled);
+  const counted = accounting(seededFor(seeded, PULL_TYPES), run.summary);
   return {
     accountId: account.id,
     result: {
       scenario: 'bulk-pull',
-      seeded,
-      pulled,
-      failed: run.summary.totals.failed,
+      seededByEntity: seeded,
+      ...counted,
       requests: run.requests.total,
       requestsByEntity: run.counters,
       pageSize: p.pageSize,
@@ -260,7 +280,7 @@ export async function bulkPull(
       pulledRecordsPerWriteCommand: round(pulled / Math.max(1, run.mongo.recordWriteCommands), 1),
       mongoCommandsPerPulledRecord: round(run.mongo.commands / Math.max(1, pulled)),
       ...runFacts(run),
-      goals: [goal('requestsPerPulledRecord', '<= 0.01', perRecord <= 0.01)],
+      goals: [goal('requestsPerPulledRecord', '<= 0.01', perRecord <= 0.01), accountedGoal(counted)],
     },
   };
 }
@@ -341,27 +361,40 @@ export async function unthrottledOverhead(stack: BenchStack, p: Profile): Promis
   };
 }
 
+/** One direction at one scale point: its accounting, rate and history. */
+type ScaleLeg = Accounting & {
+  wallSeconds: number;
+  recordsPerSecond: number;
+  historyEventsPerRecord: number;
+  largestHistory: number;
+  executions: number;
+};
+
 interface ScalePoint {
   records: number;
-  push: {
-    records: number;
-    pushed: number;
-    wallSeconds: number;
-    recordsPerSecond: number;
-    historyEventsPerRecord: number;
-    largestHistory: number;
-    executions: number;
-  };
-  pull: {
-    records: number;
-    pulled: number;
-    wallSeconds: number;
-    recordsPerSecond: number;
-    historyEventsPerRecord: number;
-    largestHistory: number;
-    executions: number;
-  };
+  push: ScaleLeg;
+  pull: ScaleLeg;
   peakRssMiB: number;
+}
+
+async function scaleLeg(
+  stack: BenchStack,
+  run: RunMeasure,
+  seeded: number,
+  types: EntityType[],
+): Promise<ScaleLeg> {
+  const history = await historyStats(stack.temporal, run.workflowId, types);
+  const counted = accounting(seeded, run.summary);
+  // Records/s counts every record the run dealt with, so a skipped or unchanged record is not a lost one.
+  const handled = seeded - counted.failed;
+  return {
+    ...counted,
+    wallSeconds: run.wallSeconds,
+    recordsPerSecond: round(handled / run.wallSeconds, 1),
+    historyEventsPerRecord: round(history.totalEvents / Math.max(1, seeded), 4),
+    largestHistory: history.largestHistory,
+    executions: history.executions,
+  };
 }
 
 async function scalePoint(stack: BenchStack, p: Profile, records: number): Promise<ScalePoint> {
@@ -378,77 +411,65 @@ async function scalePoint(stack: BenchStack, p: Profile, records: number): Promi
     stack.log(`scale ${records}: creating and marking ${mixTotal(mix)} records`);
     await createPushData(stack.store, pushAccount.id, mix);
     stack.log(`scale ${records}: pushing`);
-    const push = await runSync(stack.temporal, worker.taskQueue, {
+    const pushRun = await runSync(stack.temporal, worker.taskQueue, {
       accountId: pushAccount.id,
       entityTypes: PUSH_TYPES,
     });
-    const pushHistory = await historyStats(stack.temporal, push.workflowId, PUSH_TYPES);
+    const push = await scaleLeg(stack, pushRun, mixTotal(mix), PUSH_TYPES);
     await stack.store.accounts.delete(pushAccount.id);
 
     stack.emulator.admin.reset();
-    stack.emulator.admin.seed(pullSeed(records, 11));
+    const seeded = stack.emulator.admin.seed(pullSeed(records, 11));
     stack.log(`scale ${records}: pulling`);
     const pullAccount = await stack.createAccount(`bench scale pull ${records}`);
-    const pull = await runSync(stack.temporal, worker.taskQueue, {
+    const pullRun = await runSync(stack.temporal, worker.taskQueue, {
       accountId: pullAccount.id,
       entityTypes: PULL_TYPES,
     });
-    const pullHistory = await historyStats(stack.temporal, pull.workflowId, PULL_TYPES);
+    const pull = await scaleLeg(stack, pullRun, seededFor(seeded, PULL_TYPES), PULL_TYPES);
     await stack.store.accounts.delete(pullAccount.id);
-    const pushed = push.summary.totals.pushed;
-    const pulled = pull.summary.totals.pulled;
-    return {
-      records,
-      push: {
-        records: mixTotal(mix),
-        pushed,
-        wallSeconds: push.wallSeconds,
-        recordsPerSecond: round(pushed / push.wallSeconds, 1),
-        historyEventsPerRecord: round(pushHistory.totalEvents / Math.max(1, mixTotal(mix)), 4),
-        largestHistory: pushHistory.largestHistory,
-        executions: pushHistory.executions,
-      },
-      pull: {
-        records,
-        pulled,
-        wallSeconds: pull.wallSeconds,
-        recordsPerSecond: round(pulled / pull.wallSeconds, 1),
-        historyEventsPerRecord: round(pullHistory.totalEvents / Math.max(1, pulled), 4),
-        largestHistory: pullHistory.largestHistory,
-        executions: pullHistory.executions,
-      },
-      peakRssMiB: round(worker.peakRssBytes() / 2 ** 20, 1),
-    };
+    return { records, push, pull, peakRssMiB: round(worker.peakRssBytes() / 2 ** 20, 1) };
   } finally {
     await worker.stop();
   }
 }
 
-/** Scenario 5: push and pull at two volumes, each volume in a fresh worker process. */
+/**
+ * Scenario 5: push and pull at each of the profile's volumes, each volume in a fresh worker process.
+ * `scaleThroughputRatio` is records/s at the largest volume ÷ records/s at the smallest: 1 when a page
+ * costs the same however large the collection has grown.
+ */
 export async function scale(stack: BenchStack, p: Profile): Promise<ScenarioResult> {
-  const small = await scalePoint(stack, p, p.scale[0]);
-  const large = await scalePoint(stack, p, p.scale[1]);
+  const points: ScalePoint[] = [];
+  for (const records of p.scale) points.push(await scalePoint(stack, p, records));
+  const small = points[0]!;
+  const large = points[points.length - 1]!;
   const growth = large.peakRssMiB / small.peakRssMiB - 1;
-  const perRecord = Math.max(
-    small.push.historyEventsPerRecord,
-    small.pull.historyEventsPerRecord,
-    large.push.historyEventsPerRecord,
-    large.pull.historyEventsPerRecord,
-  );
+  const legs = points.flatMap((pt) => [pt.push, pt.pull]);
+  const perRecord = Math.max(...legs.map((l) => l.historyEventsPerRecord));
+  const ratio = {
+    push: round(large.push.recordsPerSecond / small.push.recordsPerSecond),
+    pull: round(large.pull.recordsPerSecond / small.pull.recordsPerSecond),
+  };
+  const accounted = legs.every((l) => l.accounted);
   return {
     scenario: 'scale',
-    points: [small, large],
+    points,
+    scaleThroughputRatio: ratio,
+    accounted,
     peakRssGrowth: round(growth),
     maxHistoryEventsPerRecord: perRecord,
-    largestHistory: Math.max(
-      small.push.largestHistory,
-      small.pull.largestHistory,
-      large.push.largestHistory,
-      large.pull.largestHistory,
-    ),
+    largestHistory: Math.max(...legs.map((l) => l.largestHistory)),
     goals: [
       goal('peakRssGrowth', '< 0.20', growth < 0.2),
       goal('historyEventsPerRecord', '<= 0.05', perRecord <= 0.05),
+      goal('scaleThroughputRatio.push', '>= 0.8', ratio.push >= 0.8),
+      goal('scaleThroughputRatio.pull', '>= 0.8', ratio.pull >= 0.8),
+      goal(
+        'accounted',
+        'every push and pull: pushed + pulled + unchanged + skipped + failed == seeded',
+        accounted,
+      ),
     ],
   };
 }
