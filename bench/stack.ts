@@ -37,10 +37,12 @@ export interface BenchStack {
   store: Store;
   emulator: RunningEmulator;
   mongo: MongoConnection;
+  /** Process ids of the store server and the Temporal dev server, for CPU time from /proc. */
+  pids: { ferretdb: number; temporal: number };
   /** Writes a progress line to stderr (stdout stays machine-readable). */
   log(line: string): void;
-  /** Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001). */
-  createAccount(name: string): Promise<Account>;
+  /** Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001), with `settings` if given. */
+  createAccount(name: string, settings?: Record<string, unknown>): Promise<Account>;
   startWorker(options: WorkerOptions): Promise<BenchWorker>;
   close(): Promise<void>;
 }
@@ -51,12 +53,16 @@ export interface WorkerOptions {
   /** Concurrent Acumatica requests (limiter) and concurrent Acumatica activities. */
   maxConcurrent: number;
   pageSize: number;
+  /** Run the worker under `--cpu-prof`, writing its profile into this folder when it stops. */
+  cpuProfileDir?: string;
 }
 
 export interface BenchWorker {
   pid: number;
   taskQueue: string;
   counters(): Promise<MongoCounters>;
+  /** The `.cpuprofile` the worker writes when it stops, when it runs under `--cpu-prof`. */
+  cpuProfile: string | null;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
   stop(): Promise<void>;
@@ -162,7 +168,13 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
         SYNC_PAGE_SIZE: String(options.pageSize),
         BENCH_WORKFLOW_BUNDLE: bundlePath,
       };
-      const worker = spawnWorker(env, join(dir, `worker-${suffix}.log`), taskQueue);
+      const name = `worker-${suffix}.cpuprofile`;
+      const dirFlag = `--cpu-prof-dir=${options.cpuProfileDir}`;
+      const flags = options.cpuProfileDir ? ['--cpu-prof', dirFlag, `--cpu-prof-name=${name}`] : [];
+      const worker = {
+        ...spawnWorker(env, join(dir, `worker-${suffix}.log`), taskQueue, flags),
+        cpuProfile: options.cpuProfileDir ? join(options.cpuProfileDir, name) : null,
+      };
       cleanups.push(() => worker.stop());
       await worker.ready;
       return worker;
@@ -174,12 +186,13 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
       store,
       emulator,
       mongo,
+      pids: { ferretdb: procs[0]?.child.pid ?? -1, temporal: procs[1]?.child.pid ?? -1 },
       log,
-      async createAccount(name) {
+      async createAccount(name, settings = {}) {
         const { account } = await store.accounts.create(
           {
             name,
-            settings: {},
+            settings,
             connection: { ...emulatorConnection(emulator.url), restVersion: '24.200.001' },
           },
           BOX,
@@ -199,11 +212,12 @@ function spawnWorker(
   env: NodeJS.ProcessEnv,
   logFile: string,
   taskQueue: string,
-): BenchWorker & { ready: Promise<void> } {
+  nodeFlags: string[],
+): Omit<BenchWorker, 'cpuProfile'> & { ready: Promise<void> } {
   const fd = openSync(logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, 'worker-process.ts')],
+    [...nodeFlags, '--import', 'tsx', join(__dirname, 'worker-process.ts')],
     { stdio: ['ignore', fd, fd, 'ipc'], env },
   );
   closeSync(fd);

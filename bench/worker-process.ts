@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   } finally {
     await close();
   }
+  // Everything is closed: leave now instead of waiting on the IPC channel (and `--cpu-prof` writes then).
+  process.exit(0);
 }
 
 main().catch((err: unknown) => {
