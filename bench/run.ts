@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --save] [-- --only <scenario>]`: runs the performance scenarios against a
  * private dev stack it starts itself, prints one JSON line per scenario on stdout, then a summary line.
  * Progress goes to stderr. `--save` also writes every line to `bench/results/<date>.json`; `--only` runs
- * one group (push, pull, unthrottled, scale, notifications). Benchmarks measure; they assert nothing.
+ * one group (push, pull, unthrottled, scale, notifications, tenants). Benchmarks measure; they assert nothing.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,9 +21,10 @@ import {
   type ScenarioResult,
 } from './scenarios';
 import { notifications } from './notifications';
+import { manyTenants } from './tenants';
 import { startBenchStack } from './stack';
 
-const GROUPS = ['push', 'pull', 'unthrottled', 'scale', 'notifications'] as const;
+const GROUPS = ['push', 'pull', 'unthrottled', 'scale', 'notifications', 'tenants'] as const;
 type Group = (typeof GROUPS)[number];
 
 function log(line: string): void {
@@ -88,6 +89,11 @@ async function main(): Promise<void> {
       const n = profile.notifications;
       log(`scenario 6, ${n.edits} ERP edits at ${n.perSecond}/s with push notifications, then by polling`);
       emit(await notifications(stack, profile));
+    }
+    if (want('tenants')) {
+      const t = profile.tenants;
+      log(`scenario 7, ${t.accounts} accounts of ${t.minRecords}–${t.maxRecords} records on one worker`);
+      emit(await manyTenants(stack, profile));
     }
   } finally {
     await stack.close();

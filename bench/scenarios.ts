@@ -11,6 +11,7 @@ import { recordCollectionName } from '../store';
 import { buildPuts, runBaseline } from './baseline';
 import { createPushData, mixTotal, pushMix } from './fixtures';
 import { summariseProfile } from './profile';
+import type { TenantsProfile } from './tenants';
 import type { MongoCounters } from './ipc';
 import {
   accounting,
@@ -39,6 +40,8 @@ export interface Profile {
   scale: number[];
   /** Records per page: the shipped default of `SYNC_PAGE_SIZE`. */
   pageSize: number;
+  /** Scenario 7: accounts on one worker, each with its own emulated licence and records. */
+  tenants: TenantsProfile;
   /** Scenario 6: ERP edits (one customer each) at a steady rate, over this many customers. */
   notifications: { edits: number; perSecond: number; customers: number };
 }
@@ -56,6 +59,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     scale: [10000, 50000, 100000],
     pageSize: 500,
     notifications: { edits: 300, perSecond: 5, customers: 2000 },
+    tenants: { accounts: 100, minRecords: 100, maxRecords: 500, requestsPerMinute: 300, concurrent: 4 },
   },
   quick: {
     name: 'quick',
@@ -65,6 +69,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     scale: [1000, 5000],
     pageSize: 500,
     notifications: { edits: 60, perSecond: 4, customers: 200 },
+    tenants: { accounts: 10, minRecords: 50, maxRecords: 100, requestsPerMinute: 300, concurrent: 4 },
   },
 };
 

@@ -41,8 +41,11 @@ export interface BenchStack {
   pids: { ferretdb: number; temporal: number };
   /** Writes a progress line to stderr (stdout stays machine-readable). */
   log(line: string): void;
-  /** Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001), with `settings` if given. */
-  createAccount(name: string, settings?: Record<string, unknown>): Promise<Account>;
+  /**
+   * Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001), with `settings` if given;
+   * `emulatorUrl` points it at another emulator (each tenant of the many-tenants scenario has its own).
+   */
+  createAccount(name: string, settings?: Record<string, unknown>, emulatorUrl?: string): Promise<Account>;
   startWorker(options: WorkerOptions): Promise<BenchWorker>;
   close(): Promise<void>;
 }
@@ -53,6 +56,8 @@ export interface WorkerOptions {
   /** Concurrent Acumatica requests (limiter) and concurrent Acumatica activities. */
   maxConcurrent: number;
   pageSize: number;
+  /** Acumatica activity slots of the worker (default `maxConcurrent`) and each account's share of them. */
+  activitySlots?: { total: number; perAccount: number };
   /** Run the worker under `--cpu-prof`, writing its profile into this folder when it stops. */
   cpuProfileDir?: string;
 }
@@ -63,6 +68,8 @@ export interface BenchWorker {
   counters(): Promise<MongoCounters>;
   /** The `.cpuprofile` the worker writes when it stops, when it runs under `--cpu-prof`. */
   cpuProfile: string | null;
+  /** Resident set size now (VmRSS), in bytes. */
+  rssBytes(): number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
   stop(): Promise<void>;
@@ -161,7 +168,10 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
         MONGODB_DB: dbName,
         // Pages are activities: the server-side rate is not what paces requests here, the limiter is.
         ACUMATICA_ACTIVITIES_PER_SECOND: '1000',
-        ACUMATICA_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrent),
+        ACUMATICA_MAX_CONCURRENT_ACTIVITIES: String(options.activitySlots?.total ?? options.maxConcurrent),
+        ...(options.activitySlots
+          ? { ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT: String(options.activitySlots.perAccount) }
+          : {}),
         // The accounts' licence budget (their connections set none, so the worker default applies).
         ACUMATICA_REQUESTS_PER_MINUTE: String(options.requestsPerMinute),
         ACUMATICA_MAX_CONCURRENT_REQUESTS: String(options.maxConcurrent),
@@ -188,12 +198,12 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
       mongo,
       pids: { ferretdb: procs[0]?.child.pid ?? -1, temporal: procs[1]?.child.pid ?? -1 },
       log,
-      async createAccount(name, settings = {}) {
+      async createAccount(name, settings = {}, emulatorUrl = emulator.url) {
         const { account } = await store.accounts.create(
           {
             name,
             settings,
-            connection: { ...emulatorConnection(emulator.url), restVersion: '24.200.001' },
+            connection: { ...emulatorConnection(emulatorUrl), restVersion: '24.200.001' },
           },
           BOX,
         );
@@ -248,11 +258,8 @@ function spawnWorker(
         child.send({ type: 'counters', id } satisfies ParentMessage);
       });
     },
-    peakRssBytes() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
-      return kb ? Number(kb) * 1024 : NaN;
-    },
+    rssBytes: () => procStatusBytes(child.pid, 'VmRSS'),
+    peakRssBytes: () => procStatusBytes(child.pid, 'VmHWM'),
     stop() {
       stopped ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -264,4 +271,15 @@ function spawnWorker(
       return stopped;
     },
   };
+}
+
+/** A size line of /proc/<pid>/status (VmRSS, VmHWM…), in bytes; NaN once the process is gone. */
+function procStatusBytes(pid: number | undefined, field: string): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }
