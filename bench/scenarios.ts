@@ -2,7 +2,6 @@
  * The benchmark scenarios. Each returns one machine-readable result with its goals; none asserts anything.
  * Sizes come from the profile (`full` or `quick`).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityType } from '../core/entities';
 import { ENTITIES, ENTITY_TYPES } from '../core/entities';
@@ -324,7 +323,7 @@ export const OVERHEAD_LATENCY_MS = 50;
 const PROFILE_DIR = join(__dirname, 'results', 'profiles');
 
 /** One side of the overhead comparison: the sync's wall time and the plain loop's, at one latency. */
-async function overheadAt(stack: BenchStack, p: Profile, latencyMs: number, cpuProfileDir?: string) {
+async function overheadAt(stack: BenchStack, p: Profile, latencyMs: number, profileFile?: string) {
   const concurrency = p.licence.concurrent;
   stack.emulator.admin.reset();
   stack.emulator.admin.setLimits({ maxRequestsPerMinute: 0, maxConcurrentRequests: 0 });
@@ -336,17 +335,16 @@ async function overheadAt(stack: BenchStack, p: Profile, latencyMs: number, cpuP
     requestsPerMinute: UNLIMITED_RPM,
     maxConcurrent: concurrency,
     pageSize: p.pageSize,
-    ...(cpuProfileDir ? { cpuProfileDir } : {}),
   });
-  let stopped = false;
   try {
     stack.emulator.admin.setFaults(latency);
+    if (profileFile) await worker.startProfile();
     const run = await measuredRun(stack, worker, account.id, PUSH_TYPES);
-    // The profile is written when the worker exits: stop it before the baseline loop runs.
-    await worker.stop();
-    stopped = true;
-    const profile =
-      worker.cpuProfile && existsSync(worker.cpuProfile) ? summariseProfile(worker.cpuProfile) : null;
+    let profile = null;
+    if (profileFile) {
+      await worker.stopProfile(profileFile);
+      profile = summariseProfile(profileFile);
+    }
     const puts = await buildPuts(stack.store, account.id);
     await stack.store.accounts.delete(account.id);
     stack.emulator.admin.reset();
@@ -355,7 +353,7 @@ async function overheadAt(stack: BenchStack, p: Profile, latencyMs: number, cpuP
     return { run, baseline, records: mixTotal(mix), profile };
   } finally {
     stack.emulator.admin.setFaults({});
-    if (!stopped) await worker.stop();
+    await worker.stop();
   }
 }
 
@@ -365,7 +363,15 @@ async function overheadAt(stack: BenchStack, p: Profile, latencyMs: number, cpuP
  */
 export async function unthrottledOverhead(stack: BenchStack, p: Profile): Promise<ScenarioResult> {
   const { run, baseline, records } = await overheadAt(stack, p, OVERHEAD_LATENCY_MS);
-  const bare = await overheadAt(stack, p, 0, PROFILE_DIR);
+  const bare = await overheadAt(
+    stack,
+    p,
+    0,
+    join(
+      PROFILE_DIR,
+      `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-zero-latency-push.cpuprofile`,
+    ),
+  );
   const ratio = run.wallSeconds / baseline.seconds;
   const bareRatio = bare.run.wallSeconds / bare.baseline.seconds;
   const pushed = run.summary.totals.pushed;
@@ -403,7 +409,7 @@ export async function unthrottledOverhead(stack: BenchStack, p: Profile): Promis
         2,
       ),
       mongoCommandsByName: bare.run.mongo.byName,
-      // The worker's CPU profile of this run (`--cpu-prof`): self time by function and by package.
+      // The worker's V8 CPU profile of this run alone: self time by function and by package.
       workerProfile: bare.profile,
     },
     mongoCommandsPerPushedRecord: round(run.mongo.commands / Math.max(1, pushed), 2),

@@ -58,16 +58,16 @@ export interface WorkerOptions {
   pageSize: number;
   /** Acumatica activity slots of the worker (default `maxConcurrent`) and each account's share of them. */
   activitySlots?: { total: number; perAccount: number };
-  /** Run the worker under `--cpu-prof`, writing its profile into this folder when it stops. */
-  cpuProfileDir?: string;
 }
 
 export interface BenchWorker {
   pid: number;
   taskQueue: string;
   counters(): Promise<MongoCounters>;
-  /** The `.cpuprofile` the worker writes when it stops, when it runs under `--cpu-prof`. */
-  cpuProfile: string | null;
+  /** Starts the worker's V8 CPU profiler (what `--cpu-prof` uses, but around one run, not the process). */
+  startProfile(): Promise<void>;
+  /** Stops it and writes the `.cpuprofile` to `file`. */
+  stopProfile(file: string): Promise<void>;
   /** Resident set size now (VmRSS), in bytes. */
   rssBytes(): number;
   /** Peak resident set size so far (VmHWM), in bytes. */
@@ -178,13 +178,7 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
         SYNC_PAGE_SIZE: String(options.pageSize),
         BENCH_WORKFLOW_BUNDLE: bundlePath,
       };
-      const name = `worker-${suffix}.cpuprofile`;
-      const dirFlag = `--cpu-prof-dir=${options.cpuProfileDir}`;
-      const flags = options.cpuProfileDir ? ['--cpu-prof', dirFlag, `--cpu-prof-name=${name}`] : [];
-      const worker = {
-        ...spawnWorker(env, join(dir, `worker-${suffix}.log`), taskQueue, flags),
-        cpuProfile: options.cpuProfileDir ? join(options.cpuProfileDir, name) : null,
-      };
+      const worker = spawnWorker(env, join(dir, `worker-${suffix}.log`), taskQueue);
       cleanups.push(() => worker.stop());
       await worker.ready;
       return worker;
@@ -222,25 +216,33 @@ function spawnWorker(
   env: NodeJS.ProcessEnv,
   logFile: string,
   taskQueue: string,
-  nodeFlags: string[],
-): Omit<BenchWorker, 'cpuProfile'> & { ready: Promise<void> } {
+): BenchWorker & { ready: Promise<void> } {
   const fd = openSync(logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeFlags, '--import', 'tsx', join(__dirname, 'worker-process.ts')],
+    ['--import', 'tsx', join(__dirname, 'worker-process.ts')],
     { stdio: ['ignore', fd, fd, 'ipc'], env },
   );
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let nextId = 0;
-  const pending = new Map<number, (c: MongoCounters) => void>();
+  const pending = new Map<number, (m: WorkerMessage) => void>();
+  /** Sends a request and resolves with the worker's answer to it. */
+  const ask = (message: ParentMessage): Promise<WorkerMessage> =>
+    new Promise((resolve) => {
+      pending.set(message.id, (answer) => {
+        pending.delete(message.id);
+        resolve(answer);
+      });
+      child.send(message);
+    });
   const ready = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`the bench worker exited with code ${code} before it was ready; see ${logFile}`)),
     );
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') resolve();
-      else pending.get(message.id)?.(message.mongo);
+      else pending.get(message.id)?.(message);
     });
   });
   let stopped: Promise<void> | undefined;
@@ -248,15 +250,16 @@ function spawnWorker(
     pid: child.pid ?? -1,
     taskQueue,
     ready,
-    counters() {
-      const id = ++nextId;
-      return new Promise((resolve) => {
-        pending.set(id, (c) => {
-          pending.delete(id);
-          resolve(c);
-        });
-        child.send({ type: 'counters', id } satisfies ParentMessage);
-      });
+    async counters() {
+      const answer = await ask({ type: 'counters', id: ++nextId });
+      if (answer.type !== 'counters') throw new Error(`the bench worker answered ${answer.type} to counters`);
+      return answer.mongo;
+    },
+    async startProfile() {
+      await ask({ type: 'profile-start', id: ++nextId });
+    },
+    async stopProfile(file) {
+      await ask({ type: 'profile-stop', id: ++nextId, file });
     },
     rssBytes: () => procStatusBytes(child.pid, 'VmRSS'),
     peakRssBytes: () => procStatusBytes(child.pid, 'VmHWM'),
