@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     mkdirSync(out, { recursive: true });
     const file = join(
       out,
-      `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${profile.name}.json`,
+      `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${profile.name}${only ? `-${only}` : ''}.json`,
     );
     writeFileSync(file, `${JSON.stringify({ results, summary }, null, 2)}\n`);
     log(`saved ${file}`);
