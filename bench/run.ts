@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --save] [-- --only <scenario>]`: runs the performance scenarios against a
  * private dev stack it starts itself, prints one JSON line per scenario on stdout, then a summary line.
  * Progress goes to stderr. `--save` also writes every line to `bench/results/<date>.json`; `--only` runs
- * one group (push, pull, unthrottled, scale, notifications, tenants). Benchmarks measure; they assert nothing.
+ * one group (push, pull, unthrottled, scale, notifications, tenants); `--scale 10000,100000` replaces the
+ * scale scenario's volumes. Benchmarks measure; they assert nothing.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,15 @@ import { startBenchStack } from './stack';
 const GROUPS = ['push', 'pull', 'unthrottled', 'scale', 'notifications', 'tenants'] as const;
 type Group = (typeof GROUPS)[number];
 
+/** `--scale 10000,100000`: the scale scenario's volumes instead of the profile's, smallest first. */
+function scalePoints(arg: string): number[] {
+  const points = arg.split(',').map((p) => Number(p.trim()));
+  if (points.length < 2 || points.some((p) => !Number.isInteger(p) || p < 1)) {
+    throw new Error(`--scale must be two or more whole numbers of records, comma-separated, not ${arg}`);
+  }
+  return points.sort((a, b) => a - b);
+}
+
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
@@ -38,6 +48,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       save: { type: 'boolean', default: false },
       only: { type: 'string' },
+      scale: { type: 'string' },
     },
     strict: true,
   });
@@ -46,7 +57,8 @@ async function main(): Promise<void> {
   }
   const only = (values.only as Group | undefined) ?? null;
   const want = (group: Group) => only === null || only === group;
-  const profile = PROFILES[values.quick ? 'quick' : 'full'];
+  const base = PROFILES[values.quick ? 'quick' : 'full'];
+  const profile = values.scale === undefined ? base : { ...base, scale: scalePoints(values.scale) };
   const dir = join(tmpdir(), `fsac-bench-${process.pid}`);
   const started = Date.now();
   const stack = await startBenchStack(dir, log);
