@@ -45,6 +45,8 @@ interface TenantOutcome {
   utilization: number;
   outcome: string;
   accounted: boolean;
+  /** The run's counts when they do not add up to the records marked (pushed, unchanged, skipped, failed). */
+  counts?: Record<string, number>;
   historyEvents: number;
 }
 
@@ -107,6 +109,7 @@ export async function manyTenants(stack: BenchStack, p: Profile): Promise<Scenar
     const tenants: TenantOutcome[] = [];
     for (const { a, run, completionSeconds, requests } of runs) {
       const history = await historyStats(stack.temporal, run.workflowId, PUSH_TYPES);
+      const counted = accounting(a.records, run.summary);
       tenants.push({
         records: a.records,
         requests: requests.total,
@@ -114,7 +117,17 @@ export async function manyTenants(stack: BenchStack, p: Profile): Promise<Scenar
         secondsPerRecord: round(completionSeconds / a.records, 4),
         utilization: round(requests.total / perSecond / completionSeconds),
         outcome: run.summary.outcome,
-        accounted: accounting(a.records, run.summary).accounted,
+        accounted: counted.accounted,
+        ...(counted.accounted
+          ? {}
+          : {
+              counts: {
+                pushed: counted.pushed,
+                unchanged: counted.unchanged,
+                skipped: counted.skipped,
+                failed: counted.failed,
+              },
+            }),
         historyEvents: history.totalEvents,
       });
     }
