@@ -194,3 +194,35 @@ export function cpuPerRecord(
   };
   return { ...out, total: round(out.worker + out.ferretdb + out.temporal + out.bench, 3) };
 }
+
+/** Page activities of a run that needed more than one attempt, and why the attempt before the last failed. */
+export interface Retries {
+  retriedActivities: number;
+  /** The last failure before the successful attempt, by message (e.g. "activity Heartbeat timeout"). */
+  lastFailures: Record<string, number>;
+}
+
+/** Reads the run's entity children's histories (first run of each) for activities started more than once. */
+export async function activityRetries(
+  temporal: Client,
+  workflowId: string,
+  entities: readonly EntityType[],
+): Promise<Retries> {
+  const out: Retries = { retriedActivities: 0, lastFailures: {} };
+  for (const entity of entities) {
+    let history;
+    try {
+      history = await temporal.workflow.getHandle(`${workflowId}/${entity}`).fetchHistory();
+    } catch {
+      continue; // A child that never started.
+    }
+    for (const event of history.events ?? []) {
+      const started = event.activityTaskStartedEventAttributes;
+      if (!started || (started.attempt ?? 1) <= 1) continue;
+      out.retriedActivities++;
+      const message = started.lastFailure?.message ?? 'unknown';
+      out.lastFailures[message] = (out.lastFailures[message] ?? 0) + 1;
+    }
+  }
+  return out;
+}

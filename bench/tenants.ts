@@ -9,6 +9,7 @@ import { startEmulator, type RunningEmulator } from '../emulator';
 import { createPushData, mixTotal, pushMix } from './fixtures';
 import {
   accounting,
+  activityRetries,
   counterDelta,
   cpuPerRecord,
   cpuSnapshot,
@@ -16,6 +17,7 @@ import {
   historyStats,
   round,
   runSync,
+  type Retries,
 } from './measure';
 import { goal, PUSH_TYPES, type Profile, type ScenarioResult } from './scenarios';
 import type { BenchStack } from './stack';
@@ -47,6 +49,8 @@ interface TenantOutcome {
   accounted: boolean;
   /** The run's counts when they do not add up to the records marked (pushed, unchanged, skipped, failed). */
   counts?: Record<string, number>;
+  /** Page activities that needed more than one attempt, and why (only when there were some). */
+  retries?: Retries;
   historyEvents: number;
 }
 
@@ -110,6 +114,7 @@ export async function manyTenants(stack: BenchStack, p: Profile): Promise<Scenar
     for (const { a, run, completionSeconds, requests } of runs) {
       const history = await historyStats(stack.temporal, run.workflowId, PUSH_TYPES);
       const counted = accounting(a.records, run.summary);
+      const retries = await activityRetries(stack.temporal, run.workflowId, PUSH_TYPES);
       tenants.push({
         records: a.records,
         requests: requests.total,
@@ -128,6 +133,7 @@ export async function manyTenants(stack: BenchStack, p: Profile): Promise<Scenar
                 failed: counted.failed,
               },
             }),
+        ...(retries.retriedActivities > 0 ? { retries } : {}),
         historyEvents: history.totalEvents,
       });
     }
@@ -135,6 +141,7 @@ export async function manyTenants(stack: BenchStack, p: Profile): Promise<Scenar
     const fairness = Math.max(...spr) / Math.min(...spr);
     const utilization = tenants.map((x) => x.utilization);
     const events = tenants.map((x) => x.historyEvents);
+    const retried = tenants.reduce((n, x) => n + (x.retries?.retriedActivities ?? 0), 0);
     const succeeded = tenants.filter((x) => x.outcome === 'succeeded').length;
     const accounted = tenants.every((x) => x.accounted);
     // Starved: an account that did not finish, or used under a quarter of what its licence allowed.
@@ -153,6 +160,7 @@ export async function manyTenants(stack: BenchStack, p: Profile): Promise<Scenar
       aggregateLicenceRequestsPerSecond: round(perSecond * t.accounts, 1),
       succeeded,
       accounted,
+      retriedActivities: retried,
       starved,
       fairness: round(fairness),
       secondsPerRecord: { min: Math.min(...spr), max: Math.max(...spr) },
