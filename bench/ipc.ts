@@ -11,6 +11,14 @@ export interface MongoCounters {
   writeStatements: number;
 }
 
-export type ParentMessage = { type: 'counters'; id: number };
+/**
+ * `counters`: the MongoDB counters so far. `profile-start` / `profile-stop`: the V8 CPU profiler (the one
+ * `--cpu-prof` uses) around one measured run, written to `file` as a `.cpuprofile` on stop.
+ */
+export type ParentMessage =
+  | { type: 'counters'; id: number }
+  | { type: 'profile-start'; id: number }
+  | { type: 'profile-stop'; id: number; file: string };
 
-export type WorkerMessage = { type: 'ready' } | { type: 'counters'; id: number; mongo: MongoCounters };
+export type WorkerMessage =
+  { type: 'ready' } | { type: 'counters'; id: number; mongo: MongoCounters } | { type: 'done'; id: number };

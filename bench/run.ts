@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --save] [-- --only <scenario>]`: runs the performance scenarios against a
  * private dev stack it starts itself, prints one JSON line per scenario on stdout, then a summary line.
  * Progress goes to stderr. `--save` also writes every line to `bench/results/<date>.json`; `--only` runs
- * one group (push, pull, unthrottled, scale, notifications). Benchmarks measure; they assert nothing.
+ * one group (push, pull, unthrottled, scale, notifications, tenants); `--scale 10000,100000` replaces the
+ * scale scenario's volumes. Benchmarks measure; they assert nothing.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +22,20 @@ import {
   type ScenarioResult,
 } from './scenarios';
 import { notifications } from './notifications';
+import { manyTenants } from './tenants';
 import { startBenchStack } from './stack';
 
-const GROUPS = ['push', 'pull', 'unthrottled', 'scale', 'notifications'] as const;
+const GROUPS = ['push', 'pull', 'unthrottled', 'scale', 'notifications', 'tenants'] as const;
 type Group = (typeof GROUPS)[number];
+
+/** `--scale 10000,100000`: the scale scenario's volumes instead of the profile's, smallest first. */
+function scalePoints(arg: string): number[] {
+  const points = arg.split(',').map((p) => Number(p.trim()));
+  if (points.length < 2 || points.some((p) => !Number.isInteger(p) || p < 1)) {
+    throw new Error(`--scale must be two or more whole numbers of records, comma-separated, not ${arg}`);
+  }
+  return points.sort((a, b) => a - b);
+}
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -37,6 +48,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       save: { type: 'boolean', default: false },
       only: { type: 'string' },
+      scale: { type: 'string' },
     },
     strict: true,
   });
@@ -45,7 +57,8 @@ async function main(): Promise<void> {
   }
   const only = (values.only as Group | undefined) ?? null;
   const want = (group: Group) => only === null || only === group;
-  const profile = PROFILES[values.quick ? 'quick' : 'full'];
+  const base = PROFILES[values.quick ? 'quick' : 'full'];
+  const profile = values.scale === undefined ? base : { ...base, scale: scalePoints(values.scale) };
   const dir = join(tmpdir(), `fsac-bench-${process.pid}`);
   const started = Date.now();
   const stack = await startBenchStack(dir, log);
@@ -81,13 +94,18 @@ async function main(): Promise<void> {
       emit(await unthrottledOverhead(stack, profile));
     }
     if (want('scale')) {
-      log(`scenario 5, scale at ${profile.scale.join(' and ')} records`);
+      log(`scenario 5, scale at ${profile.scale.join(', ')} records`);
       emit(await scale(stack, profile));
     }
     if (want('notifications')) {
       const n = profile.notifications;
       log(`scenario 6, ${n.edits} ERP edits at ${n.perSecond}/s with push notifications, then by polling`);
       emit(await notifications(stack, profile));
+    }
+    if (want('tenants')) {
+      const t = profile.tenants;
+      log(`scenario 7, ${t.accounts} accounts of ${t.minRecords}–${t.maxRecords} records on one worker`);
+      emit(await manyTenants(stack, profile));
     }
   } finally {
     await stack.close();
@@ -126,7 +144,7 @@ async function main(): Promise<void> {
     mkdirSync(out, { recursive: true });
     const file = join(
       out,
-      `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${profile.name}.json`,
+      `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${profile.name}${only ? `-${only}` : ''}.json`,
     );
     writeFileSync(file, `${JSON.stringify({ results, summary }, null, 2)}\n`);
     log(`saved ${file}`);

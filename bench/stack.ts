@@ -37,10 +37,15 @@ export interface BenchStack {
   store: Store;
   emulator: RunningEmulator;
   mongo: MongoConnection;
+  /** Process ids of the store server and the Temporal dev server, for CPU time from /proc. */
+  pids: { ferretdb: number; temporal: number };
   /** Writes a progress line to stderr (stdout stays machine-readable). */
   log(line: string): void;
-  /** Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001). */
-  createAccount(name: string): Promise<Account>;
+  /**
+   * Creates a fresh account pointing at the emulator (OAuth, REST 24.200.001), with `settings` if given;
+   * `emulatorUrl` points it at another emulator (each tenant of the many-tenants scenario has its own).
+   */
+  createAccount(name: string, settings?: Record<string, unknown>, emulatorUrl?: string): Promise<Account>;
   startWorker(options: WorkerOptions): Promise<BenchWorker>;
   close(): Promise<void>;
 }
@@ -51,12 +56,20 @@ export interface WorkerOptions {
   /** Concurrent Acumatica requests (limiter) and concurrent Acumatica activities. */
   maxConcurrent: number;
   pageSize: number;
+  /** Acumatica activity slots of the worker (default `maxConcurrent`) and each account's share of them. */
+  activitySlots?: { total: number; perAccount: number };
 }
 
 export interface BenchWorker {
   pid: number;
   taskQueue: string;
   counters(): Promise<MongoCounters>;
+  /** Starts the worker's V8 CPU profiler (what `--cpu-prof` uses, but around one run, not the process). */
+  startProfile(): Promise<void>;
+  /** Stops it and writes the `.cpuprofile` to `file`. */
+  stopProfile(file: string): Promise<void>;
+  /** Resident set size now (VmRSS), in bytes. */
+  rssBytes(): number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
   stop(): Promise<void>;
@@ -155,7 +168,10 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
         MONGODB_DB: dbName,
         // Pages are activities: the server-side rate is not what paces requests here, the limiter is.
         ACUMATICA_ACTIVITIES_PER_SECOND: '1000',
-        ACUMATICA_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrent),
+        ACUMATICA_MAX_CONCURRENT_ACTIVITIES: String(options.activitySlots?.total ?? options.maxConcurrent),
+        ...(options.activitySlots
+          ? { ACUMATICA_MAX_ACTIVITIES_PER_ACCOUNT: String(options.activitySlots.perAccount) }
+          : {}),
         // The accounts' licence budget (their connections set none, so the worker default applies).
         ACUMATICA_REQUESTS_PER_MINUTE: String(options.requestsPerMinute),
         ACUMATICA_MAX_CONCURRENT_REQUESTS: String(options.maxConcurrent),
@@ -174,13 +190,14 @@ export async function startBenchStack(dir: string, log: (line: string) => void):
       store,
       emulator,
       mongo,
+      pids: { ferretdb: procs[0]?.child.pid ?? -1, temporal: procs[1]?.child.pid ?? -1 },
       log,
-      async createAccount(name) {
+      async createAccount(name, settings = {}, emulatorUrl = emulator.url) {
         const { account } = await store.accounts.create(
           {
             name,
-            settings: {},
-            connection: { ...emulatorConnection(emulator.url), restVersion: '24.200.001' },
+            settings,
+            connection: { ...emulatorConnection(emulatorUrl), restVersion: '24.200.001' },
           },
           BOX,
         );
@@ -209,14 +226,23 @@ function spawnWorker(
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let nextId = 0;
-  const pending = new Map<number, (c: MongoCounters) => void>();
+  const pending = new Map<number, (m: WorkerMessage) => void>();
+  /** Sends a request and resolves with the worker's answer to it. */
+  const ask = (message: ParentMessage): Promise<WorkerMessage> =>
+    new Promise((resolve) => {
+      pending.set(message.id, (answer) => {
+        pending.delete(message.id);
+        resolve(answer);
+      });
+      child.send(message);
+    });
   const ready = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`the bench worker exited with code ${code} before it was ready; see ${logFile}`)),
     );
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') resolve();
-      else pending.get(message.id)?.(message.mongo);
+      else pending.get(message.id)?.(message);
     });
   });
   let stopped: Promise<void> | undefined;
@@ -224,21 +250,19 @@ function spawnWorker(
     pid: child.pid ?? -1,
     taskQueue,
     ready,
-    counters() {
-      const id = ++nextId;
-      return new Promise((resolve) => {
-        pending.set(id, (c) => {
-          pending.delete(id);
-          resolve(c);
-        });
-        child.send({ type: 'counters', id } satisfies ParentMessage);
-      });
+    async counters() {
+      const answer = await ask({ type: 'counters', id: ++nextId });
+      if (answer.type !== 'counters') throw new Error(`the bench worker answered ${answer.type} to counters`);
+      return answer.mongo;
     },
-    peakRssBytes() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
-      return kb ? Number(kb) * 1024 : NaN;
+    async startProfile() {
+      await ask({ type: 'profile-start', id: ++nextId });
     },
+    async stopProfile(file) {
+      await ask({ type: 'profile-stop', id: ++nextId, file });
+    },
+    rssBytes: () => procStatusBytes(child.pid, 'VmRSS'),
+    peakRssBytes: () => procStatusBytes(child.pid, 'VmHWM'),
     stop() {
       stopped ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -250,4 +274,15 @@ function spawnWorker(
       return stopped;
     },
   };
+}
+
+/** A size line of /proc/<pid>/status (VmRSS, VmHWM…), in bytes; NaN once the process is gone. */
+function procStatusBytes(pid: number | undefined, field: string): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }

@@ -2,9 +2,12 @@
  * The worker under benchmark, run as a child process so its peak RSS is its own: the shipped
  * `createSyncWorkers` composition with one bench-only difference: every MongoDB command is counted (driver
  * command monitoring) so the bench can report writes per record.
- * It talks to the bench over the IPC channel: `ready` once polling, `counters` on request.
+ * It talks to the bench over the IPC channel: `ready` once polling, `counters` on request, and the CPU
+ * profiler started and stopped around a run on request.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { dirname } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { loadConfig } from '../runtime/config';
@@ -51,8 +54,26 @@ async function main(): Promise<void> {
     bundlePath ? { workflowBundle: { code: readFileSync(bundlePath, 'utf8') } } : {},
   );
 
+  let profiler: Session | undefined;
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'counters') send({ type: 'counters', id: message.id, mongo: counters });
+    else if (message.type === 'profile-start') {
+      profiler = new Session();
+      profiler.connect();
+      void profiler
+        .post('Profiler.enable')
+        .then(() => profiler?.post('Profiler.start'))
+        .then(() => send({ type: 'done', id: message.id }));
+    } else if (message.type === 'profile-stop' && profiler) {
+      const session = profiler;
+      profiler = undefined;
+      void session.post('Profiler.stop').then(({ profile }) => {
+        mkdirSync(dirname(message.file), { recursive: true });
+        writeFileSync(message.file, JSON.stringify(profile));
+        session.disconnect();
+        send({ type: 'done', id: message.id });
+      });
+    }
   });
   // The bench stops us by closing the IPC channel or with SIGTERM (the SDK's own shutdown signal).
   process.on('disconnect', () => workers.shutdown());
@@ -63,6 +84,8 @@ async function main(): Promise<void> {
   } finally {
     await close();
   }
+  // Everything is closed: leave now instead of waiting on the IPC channel (and `--cpu-prof` writes then).
+  process.exit(0);
 }
 
 main().catch((err: unknown) => {
