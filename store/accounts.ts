@@ -4,7 +4,7 @@
  * with the master keys passed in.
  */
 import { createHash } from 'node:crypto';
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import { ENTITY_TYPES } from '../core/entities';
 import {
   accountNameSchema,
@@ -292,12 +292,13 @@ export class AccountRepository {
   async delete(id: string): Promise<boolean> {
     const exists = await this.accounts.countDocuments({ _id: id }, { limit: 1 });
     if (exists === 0) return false;
-    for (const type of ENTITY_TYPES) {
-      await this.db.collection(recordCollectionName(type)).deleteMany({ accountId: id });
-    }
-    await this.db.collection(COLLECTIONS.watermarks).deleteMany({ accountId: id });
-    await this.db.collection(COLLECTIONS.notifications).deleteMany({ accountId: id });
-    await this.db.collection(COLLECTIONS.runLocks).deleteMany({ accountId: id });
+    const owned = [
+      ...ENTITY_TYPES.map(recordCollectionName),
+      COLLECTIONS.watermarks,
+      COLLECTIONS.notifications,
+      COLLECTIONS.runLocks,
+    ];
+    for (const name of owned) await deleteInChunks(this.db.collection(name), id);
     await this.apiKeys.revokeAll(id);
     const result = await this.accounts.deleteOne({ _id: id });
     return result.deletedCount === 1;
@@ -335,5 +336,28 @@ export class AccountRepository {
   /** A timestamp strictly after `previous`, so compare-and-set on `updatedAt` never sees two versions alike. */
   private later(previous: Date): Date {
     return new Date(Math.max(this.now().getTime(), previous.getTime() + 1));
+  }
+}
+
+/** Documents deleted per command when an account is deleted (see {@link deleteInChunks}). */
+export const DELETE_CHUNK = 5_000;
+
+/**
+ * Deletes an account's documents from one collection a chunk of ids at a time. One `deleteMany` over
+ * the whole account fails on FerretDB's SQLite backend past ~32,000 documents (it binds every matching
+ * `_id` as a variable of one statement, and SQLite allows 32,766); chunks of ids read from the
+ * `{accountId, _id}` index stay far below that on any store.
+ */
+async function deleteInChunks(collection: Collection<Document>, accountId: string): Promise<void> {
+  for (;;) {
+    const ids = (
+      await collection
+        .find({ accountId }, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .limit(DELETE_CHUNK)
+        .toArray()
+    ).map((d) => d._id);
+    if (ids.length === 0) return;
+    await collection.deleteMany({ accountId, _id: { $in: ids } });
   }
 }

@@ -172,4 +172,24 @@ describe('accounts', () => {
     assert.ok(await store.records.customers.get(keep.id, kept._id), 'other accounts untouched');
     assert.equal(await store.accounts.delete(account.id), false);
   });
+
+  it('deletes an account with more records of one type than one SQLite statement can bind', async () => {
+    // FerretDB's SQLite backend binds every matching _id of a deleteMany: past 32,766 it used to fail
+    // with "too many SQL variables" and leave the account half-deleted.
+    const { account } = await store.accounts.create({ name: 'Large' }, box);
+    const collection = env.db.collection(recordCollectionName('products'));
+    const total = 33_000;
+    for (let start = 0; start < total; start += 1_000) {
+      await collection.insertMany(
+        Array.from({ length: 1_000 }, (_, i) => ({
+          _id: `prd_large_${String(start + i).padStart(6, '0')}` as never,
+          accountId: account.id,
+        })),
+      );
+    }
+    assert.equal(await collection.countDocuments({ accountId: account.id }), total);
+    assert.equal(await store.accounts.delete(account.id), true);
+    assert.equal(await collection.countDocuments({ accountId: account.id }), 0);
+    assert.equal(await store.accounts.get(account.id), null);
+  });
 });
