@@ -28,6 +28,8 @@ export interface DocumentFields {
   linked: Readonly<Record<string, readonly string[]>>;
   /** The detail collection of lines (`Details`) and the value fields of a row. */
   rows: { field: string; fields: readonly string[] };
+  /** Fields holding a date (`Date`, `DueDate`), compared by the day Acumatica answers as a date-time. */
+  dates?: readonly string[];
 }
 
 /** The base of a push-only document, stored as `sync.base` (a type, so it is a plain record). */
@@ -74,11 +76,12 @@ export function asDocumentBase(base: unknown): DocumentBase | undefined {
  * values dropped, rows with their `id` when they have one. Rows marked for deletion are left out.
  */
 export function documentView(body: Readonly<Record<string, unknown>>, fields: DocumentFields): SyncView {
-  const out: Record<string, unknown> = pick(body, fields.header);
+  const dates = new Set(fields.dates ?? []);
+  const out: Record<string, unknown> = pick(body, fields.header, dates);
   for (const [name, subFields] of Object.entries(fields.linked)) {
     const linked = body[name];
     if (!isPlainObject(linked)) continue;
-    const values = pick(linked, subFields);
+    const values = pick(linked, subFields, dates);
     if (Object.keys(values).length > 0) out[name] = values;
   }
   const rows = body[fields.rows.field];
@@ -87,7 +90,7 @@ export function documentView(body: Readonly<Record<string, unknown>>, fields: Do
       .filter((row): row is Record<string, unknown> => isPlainObject(row) && row.delete !== true)
       .map((row) => ({
         ...(typeof row.id === 'string' ? { id: row.id } : {}),
-        ...pick(row, fields.rows.fields),
+        ...pick(row, fields.rows.fields, dates),
       }));
   }
   return out;
@@ -256,14 +259,27 @@ function changed(merged: SyncView, current: SyncView): Record<string, unknown> |
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function pick(source: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
+function pick(
+  source: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+  dates: ReadonlySet<string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const raw = source[name];
     const value = isPlainObject(raw) ? raw.value : raw;
-    if (value !== undefined && value !== null) out[name] = value;
+    if (value === undefined || value === null) continue;
+    out[name] = dates.has(name) && typeof value === 'string' ? dayOf(value) : value;
   }
   return out;
+}
+
+/**
+ * A date as its day: we send `2026-01-02`, Acumatica answers `2026-01-02T00:00:00+02:00` (midnight in its
+ * time zone). Any other text is kept as it is.
+ */
+function dayOf(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?(Z|[+-]\d{2}:\d{2})?$/.test(value) ? value.slice(0, 10) : value;
 }
 
 function rowsOf(value: unknown): Line[] {

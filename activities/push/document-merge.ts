@@ -35,11 +35,13 @@ export function documentFieldsOf(
   const header: string[] = [];
   const linked: Record<string, string[]> = {};
   const rows: string[] = [];
+  const dates = new Set<string>();
   let hasRows = false;
   for (const [path, kind] of Object.entries(mapper.fieldList(version, 'push'))) {
     const parts = path.split('.');
     if (parts[0] !== acumaticaEntity || parts.length < 2) continue;
     const [name = '', sub] = parts.slice(1);
+    if (kind === 'datetime') dates.add(parts.at(-1) ?? '');
     if (parts.length === 2) {
       if (kind === 'linked') linked[name] ??= [];
       else if (kind === 'details') hasRows ||= name === ROWS;
@@ -50,7 +52,7 @@ export function documentFieldsOf(
         (linked[name] ??= []).push(sub);
     }
   }
-  return hasRows ? { header, linked, rows: { field: ROWS, fields: rows } } : undefined;
+  return hasRows ? { header, linked, rows: { field: ROWS, fields: rows }, dates: [...dates] } : undefined;
 }
 
 /** What the push must remember between the PUT and the write-back to store the new base. */
