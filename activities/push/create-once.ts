@@ -9,10 +9,10 @@ import { ENTITIES, type EntityType, type RestVersion } from '../../core/entities
 import type { AnyMapper, AnyRecord } from '../mapping';
 import type { AcumaticaCopies } from './acumatica-copies';
 import {
-  createPlan,
   documentExpand,
   documentFieldsOf,
   mergedDocumentBody,
+  positionPlan,
   type DocumentPlan,
 } from './document-merge';
 import { keyOf, modifiedAt, repoOf, type PusherArgs } from './shared';
@@ -76,7 +76,7 @@ export async function send(
         modifiedAt(current, modifiedField),
       ));
     } else if (document && body) {
-      plan = createPlan(document, body);
+      plan = positionPlan(document, body);
     }
     const keyed =
       externalId && def.key.kind === 'auto-numbered'
@@ -90,7 +90,7 @@ export async function send(
   const refField = def.key.externalRefField;
   const repo = repoOf(args.records, entity);
   const body = mapper.push?.(record as never, ctx) ?? {};
-  const created = document ? { plan: createPlan(document, body) } : {};
+  const created = document ? { plan: positionPlan(document, body) } : {};
   let intent = record.sync.pushIntent;
   if (!intent) {
     const recorded = await repo.recordPushIntent(input.accountId, record._id, {
@@ -124,10 +124,8 @@ export async function send(
   const adopted = mapper.push?.(record as never, { ...ctx, current: existing }) ?? body;
   const update = { ...adopted, ...mapper.keyFieldsFromExternalId(key).body };
   // The adopted document's rows are matched by position: it was created from this record.
-  const plan = document
-    ? mergedDocumentBody(record, document, body, adopted, existing, undefined).plan
-    : undefined;
-  return { response: await put(update), ...(plan ? { plan } : {}) };
+  const plan = document ? { plan: positionPlan(document, body, existing) } : {};
+  return { response: await put(update), ...plan };
 }
 
 /** `<ExternalRefField> eq '<ref>'` plus the document type (`OrderType eq 'SO'`) when the body has one. */

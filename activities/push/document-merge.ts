@@ -85,10 +85,7 @@ export function mergedDocumentBody(
   const currentView = documentView(current, fields);
   const currentIds = rowIds(currentView);
   const base = asDocumentBase(record.sync.base);
-  if (!base) {
-    const refs = refsByPosition(oursView, currentView, ROWS);
-    return { body: byPosition, plan: { fields, ours: oursView, refs, currentIds, conflicts: [] } };
-  }
+  if (!base) return { body: byPosition, plan: positionPlan(fields, ours, current) };
   const merge = mergeDocument(base, oursView, currentView, fields, {
     localAt: record.updatedAt,
     // Unknown modified time: ours is taken as the newer change.
@@ -117,14 +114,23 @@ export function mergedDocumentBody(
   };
 }
 
-/** The plan of a create: every line is a new row. */
-export function createPlan(fields: DocumentFields, ours: AcumaticaBody): DocumentPlan {
+/**
+ * The plan of a body whose rows are matched to Acumatica's by position (`reconcileRows`): a create (no
+ * `current`, every line a new row), an update without a base, a document adopted after a lost answer.
+ * @param ours the body built from our record without Acumatica's copy
+ */
+export function positionPlan(
+  fields: DocumentFields,
+  ours: AcumaticaBody,
+  current?: AcumaticaRecord,
+): DocumentPlan {
   const oursView = documentView(ours, fields);
+  const currentView = current ? documentView(current, fields) : undefined;
   return {
     fields,
     ours: oursView,
-    refs: refsByPosition(oursView, undefined, ROWS),
-    currentIds: [],
+    refs: refsByPosition(oursView, currentView, ROWS),
+    currentIds: currentView ? rowIds(currentView) : [],
     conflicts: [],
   };
 }

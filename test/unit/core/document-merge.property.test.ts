@@ -5,7 +5,7 @@ import type { AcumaticaRecord } from '../../../acumatica';
 import type { AcumaticaBody } from '../../../acumatica/mappers';
 import {
   baseAfterPut,
-  createPlan,
+  positionPlan,
   mergedDocumentBody,
   type DocumentPlan,
 } from '../../../activities/push/document-merge';
@@ -201,7 +201,7 @@ function push(ours: Ours, theirs: Theirs, base: DocumentBase | undefined, localA
     ));
   } else {
     sent = body;
-    plan = createPlan(FIELDS, body);
+    plan = positionPlan(FIELDS, body);
   }
   const after = applyPut(theirs, sent);
   const next = baseAfterPut(plan, theirsRecord(after));
@@ -391,7 +391,7 @@ describe('push-only document merge (examples)', () => {
   });
 
   it('an answer that does not show the rows stores no base (the next push matches rows by position)', () => {
-    const plan = createPlan(FIELDS, oursBody(invoice));
+    const plan = positionPlan(FIELDS, oursBody(invoice));
     assert.equal(baseAfterPut(plan, { Description: { value: 'Boiler service' } } as AcumaticaRecord), null);
   });
 });
