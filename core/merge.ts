@@ -156,14 +156,14 @@ export function mergeViews(
   };
 }
 
-type Line = Readonly<Record<string, unknown>>;
+export type Line = Readonly<Record<string, unknown>>;
 
 /**
  * For each line of `side`, the index of the base line it is (undefined: added on that side). Lines equal
  * to a base line match it first; then a changed line matches the first unmatched base line with the same
  * key. Unmatched base lines were deleted on that side.
  */
-function alignLines(
+export function alignLines(
   base: readonly Line[],
   side: readonly Line[],
   key: (line: Line) => string,
@@ -223,7 +223,7 @@ function unionKeys(...objects: SyncView[]): string[] {
   return [...keys].sort();
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 

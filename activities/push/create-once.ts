@@ -8,7 +8,14 @@ import type { AcumaticaBody, PushContext } from '../../acumatica/mappers';
 import { ENTITIES, type EntityType, type RestVersion } from '../../core/entities';
 import type { AnyMapper, AnyRecord } from '../mapping';
 import type { AcumaticaCopies } from './acumatica-copies';
-import { keyOf, repoOf, type PusherArgs } from './shared';
+import {
+  documentExpand,
+  documentFieldsOf,
+  mergedDocumentBody,
+  positionPlan,
+  type DocumentPlan,
+} from './document-merge';
+import { keyOf, modifiedAt, repoOf, type PusherArgs } from './shared';
 
 /**
  * Sends the PUT. Client-chosen keys and known document numbers are idempotent upserts. An auto-numbered
@@ -24,10 +31,19 @@ export async function send(
   record: AnyRecord,
   ctx: PushContext,
   read: { rev: number },
-): Promise<{ response: AcumaticaRecord } | { gone: string }> {
-  const { client, input, signal } = args;
+): Promise<{ response: AcumaticaRecord; plan?: DocumentPlan } | { gone: string }> {
+  const { client, input } = args;
   const def = ENTITIES[entity];
-  const detailPaths = detailsOf(mapper, args.version, def.acumaticaEntity);
+  // Push-only documents are merged with Acumatica's copy and need their rows (and linked parts) back.
+  const document = documentFieldsOf(mapper, args.version, def.acumaticaEntity);
+  const detailPaths = document
+    ? documentExpand(document)
+    : detailsOf(mapper, args.version, def.acumaticaEntity);
+  const put = (body: AcumaticaBody) =>
+    client.put(def.acumaticaEntity, body, {
+      signal: args.signal,
+      ...(document ? { expand: detailPaths } : {}),
+    });
   const externalId = record.sync.externalId;
 
   if (def.key.kind !== 'auto-numbered' || externalId) {
@@ -45,14 +61,28 @@ export async function send(
         return { gone: `The Acumatica ${def.label.toLowerCase()} ${externalId} no longer exists` };
       }
     }
-    const body = current
+    let body = current
       ? mapper.push?.(record as never, { ...ctx, current })
       : mapper.push?.(record as never, ctx);
+    let plan: DocumentPlan | undefined;
+    if (document && current && body) {
+      const modifiedField = mapper.pullQuery?.(args.version).modifiedField ?? null;
+      ({ body, plan } = mergedDocumentBody(
+        record,
+        document,
+        mapper.push?.(record as never, ctx) ?? {},
+        body,
+        current,
+        modifiedAt(current, modifiedField),
+      ));
+    } else if (document && body) {
+      plan = positionPlan(document, body);
+    }
     const keyed =
       externalId && def.key.kind === 'auto-numbered'
         ? { ...body, ...mapper.keyFieldsFromExternalId(externalId).body }
         : body;
-    return { response: await client.put(def.acumaticaEntity, keyed ?? {}, { signal }) };
+    return { response: await put(keyed ?? {}), ...(plan ? { plan } : {}) };
   }
 
   // Auto-numbered, no number yet.
@@ -60,6 +90,7 @@ export async function send(
   const refField = def.key.externalRefField;
   const repo = repoOf(args.records, entity);
   const body = mapper.push?.(record as never, ctx) ?? {};
+  const created = document ? { plan: positionPlan(document, body) } : {};
   let intent = record.sync.pushIntent;
   if (!intent) {
     const recorded = await repo.recordPushIntent(input.accountId, record._id, {
@@ -69,7 +100,7 @@ export async function send(
     });
     if (!recorded) throw new Error(`${def.label} ${record._id} disappeared during the push`);
     read.rev = recorded.rev;
-    if (recorded.created) return { response: await client.put(def.acumaticaEntity, body, { signal }) };
+    if (recorded.created) return { response: await put(body), ...created };
     intent = recorded.intent;
   }
   // An earlier attempt may have created the document and lost the answer: find it before creating.
@@ -77,10 +108,10 @@ export async function send(
     filter: lookupFilter(refField, def.key.keyFields, body, intent.externalRef),
     ...(detailPaths.length > 0 ? { expand: detailPaths } : {}),
     top: 2,
-    signal,
+    signal: args.signal,
   });
   const existing = found[0];
-  if (!existing) return { response: await client.put(def.acumaticaEntity, body, { signal }) };
+  if (!existing) return { response: await put(body), ...created };
   if (found.length > 1) {
     args.log.warn(
       { recordId: record._id, entity },
@@ -90,11 +121,11 @@ export async function send(
   const key = keyOf(mapper, existing);
   if (!key) throw new Error(`Acumatica returned a ${def.label.toLowerCase()} without its key`);
   args.log.info({ recordId: record._id, entity, key }, 'adopted the document an earlier attempt created');
-  const update = {
-    ...(mapper.push?.(record as never, { ...ctx, current: existing }) ?? body),
-    ...mapper.keyFieldsFromExternalId(key).body,
-  };
-  return { response: await client.put(def.acumaticaEntity, update, { signal }) };
+  const adopted = mapper.push?.(record as never, { ...ctx, current: existing }) ?? body;
+  const update = { ...adopted, ...mapper.keyFieldsFromExternalId(key).body };
+  // The adopted document's rows are matched by position: it was created from this record.
+  const plan = document ? { plan: positionPlan(document, body, existing) } : {};
+  return { response: await put(update), ...plan };
 }
 
 /** `<ExternalRefField> eq '<ref>'` plus the document type (`OrderType eq 'SO'`) when the body has one. */

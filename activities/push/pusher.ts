@@ -7,12 +7,14 @@
 import { formatFieldErrors } from '../../acumatica';
 import { MissingDependencyError, skuKey, type PushContext } from '../../acumatica/mappers';
 import { ENTITIES, type EntityType } from '../../core/entities';
+import { conflictNote } from '../../core/merge';
 import { revisionOf } from '../../core/revisions';
 import { isProgrammingError, isRecordRejection, messageOf } from '../failures';
 import { mapperFor, recordHash, recordView, type AnyRecord } from '../mapping';
 import { AcumaticaCopies } from './acumatica-copies';
 import { ensureDependency, uniqueDeps } from './cascade';
 import { send } from './create-once';
+import { baseAfterPut } from './document-merge';
 import { mergeAcumaticaCopy } from './merge-acumatica-copy';
 import { CODES, keyOf, modifiedAt, repoOf, type Outcome, type PusherArgs } from './shared';
 
@@ -164,14 +166,23 @@ export class Pusher {
         throw new Error(`Acumatica returned the ${ENTITIES[entity].label.toLowerCase()} without its key`);
       const modifiedField = mapper.pullQuery?.(this.args.version).modifiedField ?? null;
       const modified = modifiedAt(saved.response, modifiedField);
+      // A push-only document's base is what this PUT sent and Acumatica answered (core/document-merge.ts).
+      const base = saved.plan ? { base: baseAfterPut(saved.plan, saved.response) } : baseOf(sending);
       await repo.markSynced(input.accountId, record._id, {
         externalId,
         acumaticaId,
         ...(modified ? { acumaticaModifiedAt: modified } : {}),
         hash,
         pushedRev: read.rev,
-        ...baseOf(sending),
+        ...base,
       });
+      for (const conflict of saved.plan?.conflicts ?? []) {
+        await repo.addNote(input.accountId, record._id, {
+          text: conflictNote(conflict),
+          author: 'sync',
+          runId: input.runId,
+        });
+      }
       return { status: 'pushed', externalId };
     } catch (err) {
       if (!isRecordRejection(err)) throw err;

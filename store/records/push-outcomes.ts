@@ -58,8 +58,11 @@ export async function markSynced<T extends EntityType>(
     acumaticaModifiedAt?: Date;
     hash: string;
     pushedRev?: number;
-    /** The merge base: the view of what was sent (core/merge.ts); left as it was when not given. */
-    base?: Record<string, unknown>;
+    /**
+     * The merge base: the view of what was sent (core/merge.ts, core/document-merge.ts); left as it was
+     * when not given, removed when null (a base that would no longer match Acumatica's rows).
+     */
+    base?: Record<string, unknown> | null;
   },
 ): Promise<'synced' | 'pending' | null> {
   const set: Record<string, unknown> = {
@@ -70,7 +73,11 @@ export async function markSynced<T extends EntityType>(
   if (result.acumaticaModifiedAt) set['sync.acumaticaModifiedAt'] = result.acumaticaModifiedAt;
   // What Acumatica now holds is what both sides agree on, even when an edit raced the push.
   if (result.base) set['sync.base'] = result.base;
-  const unset = { 'sync.pushIntent': '', 'sync.lastError': '' };
+  const unset = {
+    'sync.pushIntent': '',
+    'sync.lastError': '',
+    ...(result.base === null ? { 'sync.base': '' } : {}),
+  };
   const guard = result.pushedRev !== undefined ? { rev: result.pushedRev } : {};
   const synced = await updateGuarded(ctx, accountId, id, guard, {
     $set: { ...set, 'sync.lastSyncedAt': ctx.now(), 'sync.state': 'synced' },
