@@ -8,7 +8,7 @@ import { ManualClock } from './erp';
 import { createMarked, customerInput, reload } from './records';
 import type { SyncStack } from './sync-env';
 
-/** Runs the scenario; the caller closes the returned `env`. Offsets are ms after the first push. */
+/** Runs the scenario (its `env` is closed after the test by useSyncStack). Offsets are ms after the first push. */
 export async function nameEditedOnBothSides(stack: SyncStack, ours: number, theirs: number) {
   const clock = new ManualClock();
   const env = await stack.setup({

@@ -6,11 +6,11 @@
  *   const stack = useSyncStack('sync-push');             // once per file (or describe): opened before, closed after
  *   test('…', async () => {
  *     const env = await stack.setup();                   // per test: emulator, account, task queues
- *     try { const summary = await env.runSync(); … } finally { await env.close(); }
+ *     const summary = await env.runSync();               // closed after the test, passed or failed
  *   });
  */
 import { randomUUID } from 'node:crypto';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
@@ -120,13 +120,18 @@ export interface SyncEnv {
 }
 
 /**
- * Opens a {@link SyncStack} before the tests of the enclosing suite and closes it after them. The stack it
- * returns may be used inside tests and hooks only (before that it is not open yet).
+ * Opens a {@link SyncStack} before the tests of the enclosing suite and closes it after them; each
+ * environment a test sets up is closed after that test, whether it passed or failed. The stack it returns
+ * may be used inside tests and hooks only (before that it is not open yet).
  */
 export function useSyncStack(name: string): SyncStack {
   let opened: SyncStack | undefined;
+  const envs: SyncEnv[] = [];
   before(async () => {
     opened = await openSyncStack(name);
+  });
+  afterEach(async () => {
+    for (const env of envs.splice(0)) await env.close();
   });
   after(async () => {
     await opened?.close();
@@ -152,7 +157,11 @@ export function useSyncStack(name: string): SyncStack {
     get store() {
       return open().store;
     },
-    setup: (options) => open().setup(options),
+    setup: async (options) => {
+      const env = await open().setup(options);
+      envs.push(env);
+      return env;
+    },
     close: () => open().close(),
   };
 }

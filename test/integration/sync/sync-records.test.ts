@@ -18,65 +18,54 @@ describe('sync records', () => {
       settings: { entityTypes: ['customers', 'projects'] },
       emulator: { seed: { customers: 6, projects: 3, seed: 11 } },
     });
-    try {
-      const { store, account, emulator } = env;
-      await env.runWorkers(async () => {
-        const imported = await (await env.startSync()).result();
-        assert.ok((imported.entities.projects?.counts.pulled ?? 0) > 0, JSON.stringify(imported));
-        const [project] = (await store.records.projects.list(account.id, { limit: 1 })).items;
-        assert.ok(project?.sync.acumaticaId);
-        emulator.admin.editRecord('Project', project.sync.acumaticaId, {
-          Description: 'Renamed in Acumatica',
-        });
-        emulator.admin.resetCounters();
-
-        const state: SyncRecordsState = await env.client.workflow.execute('syncRecords', {
-          taskQueue: env.taskQueue,
-          workflowId: `sync-now/${account.id}/${Date.now()}`,
-          args: [{ accountId: account.id, entity: 'projects', ids: [project._id, 'prj_notthere1'] }],
-        });
-        assert.equal(state.status, 'done', JSON.stringify(state));
-        assert.deepEqual(
-          state.records.map((r) => [r.id, r.status]),
-          [
-            [project._id, 'pulled'],
-            ['prj_notthere1', 'not-found'],
-          ],
-        );
-        assert.equal(state.pull?.counts.pulled, 1);
-        assert.equal((await reload(store, account.id, 'projects', project._id)).name, 'Renamed in Acumatica');
-        assert.equal(emulator.admin.counters().PUT ?? 0, 0, 'a pull-only type is never written');
+    const { store, account, emulator } = env;
+    await env.runWorkers(async () => {
+      const imported = await (await env.startSync()).result();
+      assert.ok((imported.entities.projects?.counts.pulled ?? 0) > 0, JSON.stringify(imported));
+      const [project] = (await store.records.projects.list(account.id, { limit: 1 })).items;
+      assert.ok(project?.sync.acumaticaId);
+      emulator.admin.editRecord('Project', project.sync.acumaticaId, {
+        Description: 'Renamed in Acumatica',
       });
-    } finally {
-      await env.close();
-    }
+      emulator.admin.resetCounters();
+
+      const state: SyncRecordsState = await env.client.workflow.execute('syncRecords', {
+        taskQueue: env.taskQueue,
+        workflowId: `sync-now/${account.id}/${Date.now()}`,
+        args: [{ accountId: account.id, entity: 'projects', ids: [project._id, 'prj_notthere1'] }],
+      });
+      assert.equal(state.status, 'done', JSON.stringify(state));
+      assert.deepEqual(
+        state.records.map((r) => [r.id, r.status]),
+        [
+          [project._id, 'pulled'],
+          ['prj_notthere1', 'not-found'],
+        ],
+      );
+      assert.equal(state.pull?.counts.pulled, 1);
+      assert.equal((await reload(store, account.id, 'projects', project._id)).name, 'Renamed in Acumatica');
+      assert.equal(emulator.admin.counters().PUT ?? 0, 0, 'a pull-only type is never written');
+    });
   });
 
   test('an invoice whose create answer is lost is created once', async () => {
     const env = await stack.setup({ settings: { entityTypes: ['customers', 'products', 'invoices'] } });
-    try {
-      const { store, account, emulator } = env;
-      const customer = await createMarked(store, account.id, 'customers', customerInput());
-      const product = await createMarked(store, account.id, 'products', productInput());
-      const invoice = await store.records.invoices.create(
-        account.id,
-        invoiceInput(customer._id, product._id),
-      );
-      emulator.admin.setFaults({ commitThenDrop: { next: 1 }, target: { entity: 'Invoice', method: 'PUT' } });
-      await env.runWorkers(async () => {
-        const state: SyncRecordsState = await env.client.workflow.execute('syncRecords', {
-          taskQueue: env.taskQueue,
-          workflowId: `sync-now/${account.id}/${Date.now()}`,
-          args: [{ accountId: account.id, entity: 'invoices', ids: [invoice._id] }],
-        });
-        assert.equal(state.records[0]?.status, 'pushed', JSON.stringify(state));
+    const { store, account, emulator } = env;
+    const customer = await createMarked(store, account.id, 'customers', customerInput());
+    const product = await createMarked(store, account.id, 'products', productInput());
+    const invoice = await store.records.invoices.create(account.id, invoiceInput(customer._id, product._id));
+    emulator.admin.setFaults({ commitThenDrop: { next: 1 }, target: { entity: 'Invoice', method: 'PUT' } });
+    await env.runWorkers(async () => {
+      const state: SyncRecordsState = await env.client.workflow.execute('syncRecords', {
+        taskQueue: env.taskQueue,
+        workflowId: `sync-now/${account.id}/${Date.now()}`,
+        args: [{ accountId: account.id, entity: 'invoices', ids: [invoice._id] }],
       });
-      assert.equal(byExternalRef(emulator, 'Invoice', 'CustomerOrder', invoice.externalRef).length, 1);
-      const synced = await reload(store, account.id, 'invoices', invoice._id);
-      assert.equal(synced.sync.state, 'synced');
-      assert.equal((await reload(store, account.id, 'customers', customer._id)).sync.state, 'synced');
-    } finally {
-      await env.close();
-    }
+      assert.equal(state.records[0]?.status, 'pushed', JSON.stringify(state));
+    });
+    assert.equal(byExternalRef(emulator, 'Invoice', 'CustomerOrder', invoice.externalRef).length, 1);
+    const synced = await reload(store, account.id, 'invoices', invoice._id);
+    assert.equal(synced.sync.state, 'synced');
+    assert.equal((await reload(store, account.id, 'customers', customer._id)).sync.state, 'synced');
   });
 });
