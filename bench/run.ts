@@ -16,12 +16,12 @@ import {
   PROFILES,
   PULL_TYPES,
   PUSH_TYPES,
-  scale,
   UNLIMITED_RPM,
-  unthrottledOverhead,
   type ScenarioResult,
 } from './scenarios';
 import { notifications } from './notifications';
+import { unthrottledOverhead } from './overhead';
+import { scale } from './scale';
 import { manyTenants } from './tenants';
 import { startBenchStack } from './stack';
 

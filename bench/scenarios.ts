@@ -2,23 +2,18 @@
  * The benchmark scenarios. Each returns one machine-readable result with its goals; none asserts anything.
  * Sizes come from the profile (`full` or `quick`).
  */
-import { join } from 'node:path';
 import type { EntityType } from '../core/entities';
 import { ENTITIES, ENTITY_TYPES } from '../core/entities';
 import type { SeedCounts } from '../emulator';
 import { recordCollectionName } from '../store';
-import { buildPuts, runBaseline } from './baseline';
 import { createPushData, mixTotal, pushMix } from './fixtures';
-import { summariseProfile } from './profile';
 import type { TenantsProfile } from './tenants';
 import type { MongoCounters } from './ipc';
 import {
   accounting,
   counterDelta,
-  cpuPerRecord,
   cpuSnapshot,
   entityRequests,
-  historyStats,
   round,
   runSync,
   type Accounting,
@@ -127,7 +122,7 @@ export function seededFor(seeded: Record<string, number>, types: readonly Entity
 }
 
 /** The goal every push and pull line carries: each seeded record ends in exactly one count. */
-const accountedGoal = (a: Accounting): Goal =>
+export const accountedGoal = (a: Accounting): Goal =>
   goal('accounted', 'pushed + pulled + unchanged + skipped + failed == seeded', a.accounted);
 
 function mongoDelta(
@@ -159,7 +154,7 @@ function mongoDelta(
 }
 
 /** Runs a sync while recording emulator requests and the worker's MongoDB commands. */
-async function measuredRun(
+export async function measuredRun(
   stack: BenchStack,
   worker: BenchWorker,
   accountId: string,
@@ -190,7 +185,7 @@ async function measuredRun(
   return { ...run, requests: entityRequests(counters), counters, mongo, cpu };
 }
 
-function runFacts(run: RunMeasure): Record<string, unknown> {
+export function runFacts(run: RunMeasure): Record<string, unknown> {
   return { outcome: run.summary.outcome, totals: run.summary.totals };
 }
 
@@ -308,246 +303,5 @@ export async function bulkPull(
       ...runFacts(run),
       goals: [goal('requestsPerPulledRecord', '<= 0.01', perRecord <= 0.01), accountedGoal(counted)],
     },
-  };
-}
-
-/**
- * Acumatica's answer time in scenario 4. The emulator answers in well under a millisecond, which no
- * Acumatica instance does (a PUT typically takes 100 ms to a second); at zero latency the ratio measures
- * MongoDB and Temporal against nothing. Both sides get the same added latency, so the ratio shows what
- * the connector adds around each request. The zero-latency figures are reported as well.
- */
-export const OVERHEAD_LATENCY_MS = 50;
-
-/** Where the zero-latency run writes the worker's `.cpuprofile` (git-ignored; open it in Chrome DevTools). */
-const PROFILE_DIR = join(__dirname, 'results', 'profiles');
-
-/** One side of the overhead comparison: the sync's wall time and the plain loop's, at one latency. */
-async function overheadAt(stack: BenchStack, p: Profile, latencyMs: number, profileFile?: string) {
-  const concurrency = p.licence.concurrent;
-  stack.emulator.admin.reset();
-  stack.emulator.admin.setLimits({ maxRequestsPerMinute: 0, maxConcurrentRequests: 0 });
-  const latency = latencyMs > 0 ? { latency: { ms: latencyMs } } : {};
-  const account = await stack.createAccount(`bench overhead ${latencyMs} ms`);
-  const mix = pushMix(p.pushRecords);
-  await createPushData(stack.store, account.id, mix);
-  const worker = await stack.startWorker({
-    requestsPerMinute: UNLIMITED_RPM,
-    maxConcurrent: concurrency,
-    pageSize: p.pageSize,
-  });
-  try {
-    stack.emulator.admin.setFaults(latency);
-    if (profileFile) await worker.startProfile();
-    const run = await measuredRun(stack, worker, account.id, PUSH_TYPES);
-    let profile = null;
-    if (profileFile) {
-      await worker.stopProfile(profileFile);
-      profile = summariseProfile(profileFile);
-    }
-    const puts = await buildPuts(stack.store, account.id);
-    await stack.store.accounts.delete(account.id);
-    stack.emulator.admin.reset();
-    stack.emulator.admin.setFaults(latency);
-    const baseline = await runBaseline(stack.emulator.url, puts, concurrency);
-    return { run, baseline, records: mixTotal(mix), profile };
-  } finally {
-    stack.emulator.admin.setFaults({});
-    await worker.stop();
-  }
-}
-
-/**
- * Scenario 4: the push without limits against a plain undici loop sending the same PUTs at the same
- * concurrency to the same emulator, at a realistic Acumatica answer time and at none.
- */
-export async function unthrottledOverhead(stack: BenchStack, p: Profile): Promise<ScenarioResult> {
-  const { run, baseline, records } = await overheadAt(stack, p, OVERHEAD_LATENCY_MS);
-  const bare = await overheadAt(
-    stack,
-    p,
-    0,
-    join(
-      PROFILE_DIR,
-      `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-zero-latency-push.cpuprofile`,
-    ),
-  );
-  const ratio = run.wallSeconds / baseline.seconds;
-  const bareRatio = bare.run.wallSeconds / bare.baseline.seconds;
-  const pushed = run.summary.totals.pushed;
-  return {
-    scenario: 'unthrottled-overhead',
-    concurrency: p.licence.concurrent,
-    records,
-    acumaticaLatencyMs: OVERHEAD_LATENCY_MS,
-    pushed,
-    syncRequests: run.requests.total,
-    syncWallSeconds: run.wallSeconds,
-    baselineRequests: baseline.requests,
-    baselineFailed: baseline.failed,
-    baselineWallSeconds: round(baseline.seconds, 2),
-    syncRecordsPerSecond: round(pushed / run.wallSeconds, 1),
-    baselineRequestsPerSecond: round(baseline.requests / baseline.seconds, 1),
-    overheadRatio: round(ratio),
-    // Wall time the sync adds per pushed record, beyond the plain loop's.
-    extraMsPerRecord: round(((run.wallSeconds - baseline.seconds) * 1000) / Math.max(1, pushed), 2),
-    zeroLatency: {
-      pushed: bare.run.summary.totals.pushed,
-      syncWallSeconds: bare.run.wallSeconds,
-      baselineWallSeconds: round(bare.baseline.seconds, 2),
-      overheadRatio: round(bareRatio),
-      syncRecordsPerSecond: round(bare.run.summary.totals.pushed / bare.run.wallSeconds, 1),
-      // Where the time goes with nothing to wait for: CPU per pushed record of each process, and the
-      // worker's MongoDB commands per record (driver command monitoring).
-      cpuMsPerRecord: cpuPerRecord(
-        bare.run.cpu.after,
-        bare.run.cpu.before,
-        Math.max(1, bare.run.summary.totals.pushed),
-      ),
-      mongoCommandsPerPushedRecord: round(
-        bare.run.mongo.commands / Math.max(1, bare.run.summary.totals.pushed),
-        2,
-      ),
-      mongoCommandsByName: bare.run.mongo.byName,
-      // The worker's V8 CPU profile of this run alone: self time by function and by package.
-      workerProfile: bare.profile,
-    },
-    mongoCommandsPerPushedRecord: round(run.mongo.commands / Math.max(1, pushed), 2),
-    ...runFacts(run),
-    goals: [goal('overheadRatio', `<= 1.3 (Acumatica answering in ${OVERHEAD_LATENCY_MS} ms)`, ratio <= 1.3)],
-  };
-}
-
-/** One direction at one scale point: its accounting, rate and history. */
-type ScaleLeg = Accounting & {
-  wallSeconds: number;
-  recordsPerSecond: number;
-  /** CPU milliseconds per record of each process (the bench's own includes the in-process emulator). */
-  cpuMsPerRecord: ReturnType<typeof cpuPerRecord>;
-  mongoCommandsPerRecord: number;
-  mongoCommandsByName: Record<string, number>;
-  historyEventsPerRecord: number;
-  largestHistory: number;
-  executions: number;
-};
-
-interface ScalePoint {
-  records: number;
-  push: ScaleLeg;
-  pull: ScaleLeg;
-  peakRssMiB: number;
-}
-
-async function scaleLeg(
-  stack: BenchStack,
-  run: Awaited<ReturnType<typeof measuredRun>>,
-  seeded: number,
-  types: EntityType[],
-): Promise<ScaleLeg> {
-  const history = await historyStats(stack.temporal, run.workflowId, types);
-  const counted = accounting(seeded, run.summary);
-  // Records/s counts every record the run dealt with, so a skipped or unchanged record is not a lost one.
-  const handled = seeded - counted.failed;
-  return {
-    ...counted,
-    wallSeconds: run.wallSeconds,
-    recordsPerSecond: round(handled / run.wallSeconds, 1),
-    cpuMsPerRecord: cpuPerRecord(run.cpu.after, run.cpu.before, seeded),
-    mongoCommandsPerRecord: round(run.mongo.commands / Math.max(1, seeded), 2),
-    mongoCommandsByName: run.mongo.byName,
-    historyEventsPerRecord: round(history.totalEvents / Math.max(1, seeded), 4),
-    largestHistory: history.largestHistory,
-    executions: history.executions,
-  };
-}
-
-/**
- * Deletes a scale account after its measurement. On FerretDB, deleting more than ~32,000 records of one
- * type in one command fails ("too many SQL variables"): that is reported, and the records stay, rather than
- * losing the measurements already made.
- */
-async function dropAccount(stack: BenchStack, accountId: string): Promise<void> {
-  try {
-    await stack.store.accounts.delete(accountId);
-  } catch (err) {
-    stack.log(`could not delete ${accountId} after measuring it: ${(err as Error).message}`);
-  }
-}
-
-async function scalePoint(stack: BenchStack, p: Profile, records: number): Promise<ScalePoint> {
-  const worker = await stack.startWorker({
-    requestsPerMinute: UNLIMITED_RPM,
-    maxConcurrent: p.licence.concurrent,
-    pageSize: p.pageSize,
-  });
-  try {
-    stack.emulator.admin.reset();
-    stack.emulator.admin.setLimits({ maxRequestsPerMinute: 0, maxConcurrentRequests: 0 });
-    const pushAccount = await stack.createAccount(`bench scale push ${records}`);
-    const mix = pushMix(records);
-    stack.log(`scale ${records}: creating and marking ${mixTotal(mix)} records`);
-    await createPushData(stack.store, pushAccount.id, mix);
-    stack.log(`scale ${records}: pushing`);
-    const pushRun = await measuredRun(stack, worker, pushAccount.id, PUSH_TYPES);
-    const push = await scaleLeg(stack, pushRun, mixTotal(mix), PUSH_TYPES);
-    await dropAccount(stack, pushAccount.id);
-
-    stack.emulator.admin.reset();
-    const seeded = stack.emulator.admin.seed(pullSeed(records, 11));
-    stack.log(`scale ${records}: pulling`);
-    const pullAccount = await stack.createAccount(`bench scale pull ${records}`, PULL_ACCOUNT_SETTINGS);
-    const pullRun = await measuredRun(stack, worker, pullAccount.id, PULL_TYPES);
-    const pull = await scaleLeg(stack, pullRun, seededFor(seeded, PULL_TYPES), PULL_TYPES);
-    await dropAccount(stack, pullAccount.id);
-    return { records, push, pull, peakRssMiB: round(worker.peakRssBytes() / 2 ** 20, 1) };
-  } finally {
-    await worker.stop();
-  }
-}
-
-/**
- * Scenario 5: push and pull at each of the profile's volumes, each volume in a fresh worker process.
- * `scaleThroughputRatio` is records/s at the largest volume ÷ records/s at the smallest: 1 when a page
- * costs the same however large the collection has grown.
- */
-export async function scale(stack: BenchStack, p: Profile): Promise<ScenarioResult> {
-  const points: ScalePoint[] = [];
-  for (const records of p.scale) points.push(await scalePoint(stack, p, records));
-  const small = points[0]!;
-  const large = points[points.length - 1]!;
-  const growth = large.peakRssMiB / small.peakRssMiB - 1;
-  const legs = points.flatMap((pt) => [pt.push, pt.pull]);
-  const perRecord = Math.max(...legs.map((l) => l.historyEventsPerRecord));
-  const ratio = {
-    push: round(large.push.recordsPerSecond / small.push.recordsPerSecond),
-    pull: round(large.pull.recordsPerSecond / small.pull.recordsPerSecond),
-  };
-  // On a shared machine the rate moves with the neighbours' load; CPU per record does not: a flat sync
-  // spends the same CPU on a record at every size (≈ 1).
-  const cpuRatio = {
-    push: round(large.push.cpuMsPerRecord.total / small.push.cpuMsPerRecord.total),
-    pull: round(large.pull.cpuMsPerRecord.total / small.pull.cpuMsPerRecord.total),
-  };
-  const accounted = legs.every((l) => l.accounted);
-  return {
-    scenario: 'scale',
-    points,
-    scaleThroughputRatio: ratio,
-    scaleCpuPerRecordRatio: cpuRatio,
-    accounted,
-    peakRssGrowth: round(growth),
-    maxHistoryEventsPerRecord: perRecord,
-    largestHistory: Math.max(...legs.map((l) => l.largestHistory)),
-    goals: [
-      goal('peakRssGrowth', '< 0.20', growth < 0.2),
-      goal('historyEventsPerRecord', '<= 0.05', perRecord <= 0.05),
-      goal('scaleThroughputRatio.push', '>= 0.8', ratio.push >= 0.8),
-      goal('scaleThroughputRatio.pull', '>= 0.8', ratio.pull >= 0.8),
-      goal(
-        'accounted',
-        'every push and pull: pushed + pulled + unchanged + skipped + failed == seeded',
-        accounted,
-      ),
-    ],
   };
 }
