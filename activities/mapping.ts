@@ -41,11 +41,7 @@ export function recordHash(entity: EntityType, record: AnyRecord, ctx: PushConte
 }
 
 /** The hash of a pull's fields, comparable with {@link recordHash} of the record they came from. */
-export function fieldsHash(
-  entity: EntityType,
-  fields: PulledFields<EntityType>,
-  settings: RunSettings,
-): string {
+function fieldsHash(entity: EntityType, fields: PulledFields<EntityType>, settings: RunSettings): string {
   return pulledHash(entity, fields, settings);
 }
 
@@ -61,7 +57,7 @@ export interface MergeView {
 }
 
 /** The merge view of a pull's fields (see {@link MergeView}). */
-export function mergeView(
+function mergeView(
   entity: EntityType,
   fields: PulledFields<EntityType>,
   settings: RunSettings,
@@ -70,6 +66,26 @@ export function mergeView(
   if (!comparable) return undefined;
   const of = (record: object) => plainView(comparable(record as never, settings));
   return { fields: of(fields), of, spec: VIEW_MERGE };
+}
+
+/**
+ * What a pull and a push's merge hand `applyPulled` for Acumatica's copy of a record: its fields, their
+ * hash (comparable with {@link recordHash}) and, for two-way types, the merge view.
+ * @param fields what the repository writes (a pull adds create-only defaults for a new record)
+ * @param pulled the fields as mapped from Acumatica, which the hash and the view are taken from
+ */
+export function pulledContent(
+  entity: EntityType,
+  fields: PulledFields<EntityType>,
+  pulled: PulledFields<EntityType>,
+  settings: RunSettings,
+) {
+  const view = mergeView(entity, pulled, settings);
+  return {
+    hash: fieldsHash(entity, pulled, settings),
+    fields: fields as never,
+    ...(view ? { view } : {}),
+  };
 }
 
 /** The base a push stores: the view of the record as sent (undefined for push-only types). */

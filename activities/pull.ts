@@ -16,9 +16,8 @@ import { matchPulled, type RecordRepositories, type RecordRepository } from '../
 import type { PullPageInput } from './types';
 import {
   customerHasGeo,
-  fieldsHash,
   mapperFor,
-  mergeView,
+  pulledContent,
   recordName,
   resolveReferences,
   type AnyMapper,
@@ -228,13 +227,10 @@ function toPulled(args: PullPageArgs, result: PulledRecordResult, existing: AnyR
   const fields = (
     existing ? result.fields : { ...result.createDefaults, ...result.fields }
   ) as PulledFields<EntityType>;
-  const view = mergeView(input.entity, result.fields as PulledFields<EntityType>, input.settings);
   return {
     ...identity(input.entity, result),
     acumaticaModifiedAt: result.modifiedAt ? new Date(result.modifiedAt) : args.now,
-    hash: fieldsHash(input.entity, result.fields, input.settings),
-    fields: fields as never,
-    ...(view ? { view } : {}),
+    ...pulledContent(input.entity, fields, result.fields as PulledFields<EntityType>, input.settings),
   };
 }
 

@@ -5,7 +5,7 @@
  * Acumatica's copy as the pull mapped it, and everything else on the record stays as it is. Pure,
  * sandbox-safe.
  */
-import { sameValue, type MergeOptions, type SyncView } from './merge';
+import { isPlainObject, sameValue, type MergeOptions, type SyncView } from './merge';
 
 /** What the merge needs to know about one entity type's view. */
 export interface RecordMergeSpec {
@@ -49,8 +49,8 @@ export function mergedRecordFields(
  */
 function mergedValue(existing: unknown, incoming: unknown, merged: unknown, local: unknown): unknown {
   if (merged === undefined) return undefined;
-  if (!isObject(existing) || !isObject(merged) || !isObject(local)) return incoming;
-  const from = isObject(incoming) ? incoming : {};
+  if (!isPlainObject(existing) || !isPlainObject(merged) || !isPlainObject(local)) return incoming;
+  const from = isPlainObject(incoming) ? incoming : {};
   const out: Record<string, unknown> = { ...existing };
   for (const key of new Set([...Object.keys(local), ...Object.keys(merged)])) {
     if (sameValue(merged[key], local[key])) continue;
@@ -113,10 +113,6 @@ function mergedLines(
 
 function asList(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 
 /**

@@ -96,10 +96,10 @@ export function mergedDocumentBody(
     // Parts the merge does not compare (tax rows) go as ours, as before.
     if (!fields.header.includes(key) && !(key in fields.linked) && key !== ROWS) body[key] = value;
   }
-  for (const [key, value] of Object.entries(merge.header)) body[key] = wrap(value);
+  for (const [key, value] of Object.entries(merge.header)) body[key] = wrapDeep(value);
   body[ROWS] = merge.rows.map((row) => {
     if ('delete' in row) return { id: row.id, delete: true };
-    return { ...('id' in row ? { id: row.id } : {}), ...(wrap(row.fields) as AcumaticaBody) };
+    return { ...('id' in row ? { id: row.id } : {}), ...(wrapDeep(row.fields) as AcumaticaBody) };
   });
   return {
     body,
@@ -164,9 +164,9 @@ function rowIds(view: SyncView): string[] {
 }
 
 /** Plain values as Acumatica's `{ value }` (objects field by field). */
-function wrap(value: unknown): unknown {
+function wrapDeep(value: unknown): unknown {
   if (!isPlainObject(value)) return { value };
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = wrap(v);
+  for (const [key, v] of Object.entries(value)) out[key] = wrapDeep(v);
   return out;
 }

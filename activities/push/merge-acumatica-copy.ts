@@ -7,7 +7,7 @@
 import type { PullContext, PulledFields } from '../../acumatica/mappers';
 import { ENTITIES, type EntityType } from '../../core/entities';
 import { messageOf } from '../failures';
-import { fieldsHash, mergeView, resolveReferences, type AnyMapper, type AnyRecord } from '../mapping';
+import { pulledContent, resolveReferences, type AnyMapper, type AnyRecord } from '../mapping';
 import type { AcumaticaCopies } from './acumatica-copies';
 import { modifiedAt, repoOf, type PusherArgs } from './shared';
 
@@ -76,17 +76,14 @@ export async function mergeAcumaticaCopy(
   if (pulled.kind !== 'record') return { kind: 'ours' };
   const fields = pulled.fields as PulledFields<EntityType>;
   const repo = repoOf(args.records, entity);
-  const view = mergeView(entity, fields, input.settings);
   const applied = await repo.applyPulled(
     input.accountId,
     {
       acumaticaId: pulled.acumaticaId ?? record.sync.acumaticaId ?? `${def.acumaticaEntity}:${pulled.key}`,
       externalId: pulled.key,
       acumaticaModifiedAt: modified,
-      hash: fieldsHash(entity, fields, input.settings),
-      fields: fields as never,
       externalRef: record.externalRef,
-      ...(view ? { view } : {}),
+      ...pulledContent(entity, fields, fields, input.settings),
     },
     record as never,
   );
