@@ -37,7 +37,8 @@ export function documentFieldsOf(
   const rows: string[] = [];
   const dates = new Set<string>();
   let hasRows = false;
-  for (const [path, kind] of Object.entries(mapper.fieldList(version, 'push'))) {
+  const sent = mapper.fieldList(version, 'push');
+  for (const [path, kind] of Object.entries(sent)) {
     const parts = path.split('.');
     if (parts[0] !== acumaticaEntity || parts.length < 2) continue;
     const [name = '', sub] = parts.slice(1);
@@ -48,8 +49,7 @@ export function documentFieldsOf(
       else header.push(name);
     } else if (parts.length === 3 && sub) {
       if (name === ROWS) rows.push(sub);
-      else if (mapper.fieldList(version, 'push')[`${acumaticaEntity}.${name}`] === 'linked')
-        (linked[name] ??= []).push(sub);
+      else if (sent[`${acumaticaEntity}.${name}`] === 'linked') (linked[name] ??= []).push(sub);
     }
   }
   return hasRows ? { header, linked, rows: { field: ROWS, fields: rows }, dates: [...dates] } : undefined;
