@@ -6,6 +6,7 @@
 import { filter, type AcumaticaRecord, type Filter } from '../../acumatica';
 import type { AcumaticaBody, PushContext } from '../../acumatica/mappers';
 import { ENTITIES, type EntityType, type RestVersion } from '../../core/entities';
+import type { RecordedIntent } from '../../store/records/push-outcomes';
 import type { AnyMapper, AnyRecord } from '../mapping';
 import type { AcumaticaCopies } from './acumatica-copies';
 import {
@@ -31,6 +32,8 @@ export async function send(
   record: AnyRecord,
   ctx: PushContext,
   read: { rev: number },
+  /** The intent the page recorded for this create before its pushes began (`read.rev` already follows it). */
+  recorded?: RecordedIntent,
 ): Promise<{ response: AcumaticaRecord; plan?: DocumentPlan } | { gone: string }> {
   const { client, input } = args;
   const def = ENTITIES[entity];
@@ -92,6 +95,7 @@ export async function send(
   const body = mapper.push?.(record as never, ctx) ?? {};
   const created = document ? { plan: positionPlan(document, body) } : {};
   let intent = record.sync.pushIntent;
+  if (!intent && recorded) return { response: await put(body), ...created };
   if (!intent) {
     const recorded = await repo.recordPushIntent(input.accountId, record._id, {
       externalRef: record.externalRef,

@@ -61,6 +61,7 @@ export async function pushRecords(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, ids.length) }, lane));
+  await pusher.settle();
   const order = new Map(ids.map((id, i) => [id, i]));
   return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
@@ -88,6 +89,7 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
   const items = page.items;
   const pusher = new Pusher(args, new Set(items.map((r) => `${input.entity}/${r._id}`)));
   await preloadDependencies(pusher, input.entity, items as AnyRecord[]);
+  await pusher.recordIntents(input.entity, items as AnyRecord[]);
   const finished: boolean[] = items.map(() => false);
   let contiguous = -1;
   let next = 0;
@@ -116,13 +118,25 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
         error ??= err;
         return;
       }
-      finished[i] = true;
-      while (finished[contiguous + 1]) contiguous++;
-      const done = items[contiguous];
-      if (done) args.progress(done._id);
+      // Progress passes a record once its outcome is in the store (written back in batches).
+      void pusher.writtenOf(input.entity, record._id).then(
+        () => {
+          finished[i] = true;
+          while (finished[contiguous + 1]) contiguous++;
+          const done = items[contiguous];
+          if (done) args.progress(done._id);
+        },
+        (err: unknown) => {
+          error ??= err;
+        },
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, items.length) }, lane));
+  // Outcomes already pushed are written back even when a record failed the page, so a retry skips them.
+  await pusher.settle().catch((err: unknown) => {
+    error ??= err;
+  });
   if (error !== undefined) throw error;
   const last = items.at(-1)?._id ?? null;
   return tally.result(page.nextCursor !== null ? last : null);

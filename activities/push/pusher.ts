@@ -2,7 +2,7 @@
  * Pushing one record: dependencies first (cascade.ts), mapped once so a mapping problem fails it before
  * anything is sent, skipped when Acumatica already holds this content, merged with a change made in
  * Acumatica since our last sync (merge-acumatica-copy.ts), sent (create-once.ts), and its outcome written
- * back to the store with the new merge base.
+ * back to the store with the new merge base, batched with the page's other outcomes (outcome-writes.ts).
  */
 import { formatFieldErrors } from '../../acumatica';
 import { MissingDependencyError, skuKey, type PushContext } from '../../acumatica/mappers';
@@ -16,6 +16,8 @@ import { ensureDependency, uniqueDeps } from './cascade';
 import { send } from './create-once';
 import { baseAfterPut } from './document-merge';
 import { mergeAcumaticaCopy } from './merge-acumatica-copy';
+import type { RecordedIntent } from '../../store/records/push-outcomes';
+import { OutcomeWrites } from './outcome-writes';
 import { CODES, keyOf, modifiedAt, repoOf, type Outcome, type PusherArgs } from './shared';
 
 /** Pushes records with their dependencies; one instance per page so a dependency is pushed at most once. */
@@ -26,6 +28,12 @@ export class Pusher {
   readonly dependencies = new Map<string, Promise<AnyRecord | null>>();
   /** Acumatica's copies read during this page's pushes. */
   private readonly copies: AcumaticaCopies;
+  /** Successful outcomes, written back in batches (outcome-writes.ts). */
+  private readonly writes: OutcomeWrites;
+  /** Push intents recorded for the page's creates before they are sent, by `entity/id`. */
+  private readonly intents = new Map<string, RecordedIntent>();
+  /** When each record's write-back (and its conflict notes) is in the store, by `entity/id`. */
+  private readonly writtenBack = new Map<string, Promise<void>>();
 
   /** @param pageItems the page's own records (`entity/id`): counted by the page, not as cascaded */
   constructor(
@@ -33,6 +41,44 @@ export class Pusher {
     readonly pageItems: ReadonlySet<string> = new Set(),
   ) {
     this.copies = new AcumaticaCopies(args.client, args.signal);
+    this.writes = new OutcomeWrites(args);
+  }
+
+  /**
+   * Records the push intents of the auto-numbered documents among `records` that will be created (no
+   * number, no intent yet), in one store command instead of one before each create (create-once.ts). An
+   * intent whose record then fails before its create is harmless: its next push looks the document up
+   * by its external reference first, as after any failure.
+   */
+  async recordIntents(entity: EntityType, records: readonly AnyRecord[]): Promise<void> {
+    if (ENTITIES[entity].key.kind !== 'auto-numbered') return;
+    const { input } = this.args;
+    const creates = records.filter((r) => !r.sync.externalId && !r.sync.pushIntent && !r.sync.doNotSend);
+    const recorded = await repoOf(this.args.records, entity).recordPushIntents(
+      input.accountId,
+      creates.map((r) => ({ id: r._id, externalRef: r.externalRef, runId: input.runId, rev: revisionOf(r) })),
+    );
+    for (const [id, intent] of recorded) this.intents.set(`${entity}/${id}`, intent);
+  }
+
+  /**
+   * Settles when the record's outcome is in the store: a successful push's write-back goes out with its
+   * batch; a failure or an unchanged record was written (or needed nothing) before its push returned.
+   */
+  writtenOf(entity: EntityType, id: string): Promise<void> {
+    return this.writtenBack.get(`${entity}/${id}`) ?? Promise.resolve();
+  }
+
+  /** Writes back every outcome still queued and waits for all of them. @throws the first store error */
+  async settle(): Promise<void> {
+    await this.writes.flush();
+    await Promise.all(this.writtenBack.values());
+  }
+
+  private written(entity: EntityType, id: string, done: Promise<void>): void {
+    // Handled here so a dependency's write that fails does not go unobserved: settle() rethrows it.
+    done.catch(() => undefined);
+    this.writtenBack.set(`${entity}/${id}`, done);
   }
 
   /** Pushes a record of the page once, sharing the outcome with records of the page that depend on it. */
@@ -53,7 +99,8 @@ export class Pusher {
     const mapper = mapperFor(entity);
     // The revision this push decides from; its own push-intent write advances it. The outcome is written
     // back only to this revision: an edit made meanwhile keeps the record pending for the next run.
-    const read = { rev: revisionOf(record) };
+    const recorded = this.intents.get(`${entity}/${record._id}`);
+    const read = { rev: recorded?.rev ?? revisionOf(record) };
     const fail = async (code: string, message: string): Promise<Outcome> => {
       await repo.markFailed(input.accountId, record._id, {
         message,
@@ -129,14 +176,18 @@ export class Pusher {
     ) {
       // Acumatica already has this content: no PUT. A re-marked record without changes becomes synced.
       if (sync.state === 'pending') {
-        await repo.markSynced(input.accountId, record._id, {
-          externalId: sync.externalId,
-          acumaticaId: sync.acumaticaId ?? '',
-          ...(sync.acumaticaModifiedAt ? { acumaticaModifiedAt: sync.acumaticaModifiedAt } : {}),
-          hash,
-          pushedRev: read.rev,
-          ...baseOf(record),
-        });
+        this.written(
+          entity,
+          record._id,
+          this.writes.synced(entity, record._id, {
+            externalId: sync.externalId,
+            acumaticaId: sync.acumaticaId ?? '',
+            ...(sync.acumaticaModifiedAt ? { acumaticaModifiedAt: sync.acumaticaModifiedAt } : {}),
+            hash,
+            pushedRev: read.rev,
+            ...baseOf(record),
+          }),
+        );
       }
       return { status: 'unchanged', externalId: sync.externalId };
     }
@@ -157,7 +208,7 @@ export class Pusher {
     }
 
     try {
-      const saved = await send(this.args, this.copies, entity, mapper, sending, ctx, read);
+      const saved = await send(this.args, this.copies, entity, mapper, sending, ctx, read, recorded);
       if ('gone' in saved) return fail(CODES.gone, saved.gone);
       const externalId = keyOf(mapper, saved.response) ?? sync.externalId;
       const acumaticaId =
@@ -168,7 +219,7 @@ export class Pusher {
       const modified = modifiedAt(saved.response, modifiedField);
       // A push-only document's base is what this PUT sent and Acumatica answered (core/document-merge.ts).
       const base = saved.plan ? { base: baseAfterPut(saved.plan, saved.response) } : baseOf(sending);
-      await repo.markSynced(input.accountId, record._id, {
+      const written = this.writes.synced(entity, record._id, {
         externalId,
         acumaticaId,
         ...(modified ? { acumaticaModifiedAt: modified } : {}),
@@ -176,13 +227,22 @@ export class Pusher {
         pushedRev: read.rev,
         ...base,
       });
-      for (const conflict of saved.plan?.conflicts ?? []) {
-        await repo.addNote(input.accountId, record._id, {
-          text: conflictNote(conflict),
-          author: 'sync',
-          runId: input.runId,
-        });
-      }
+      const conflicts = saved.plan?.conflicts ?? [];
+      this.written(
+        entity,
+        record._id,
+        conflicts.length === 0
+          ? written
+          : written.then(async () => {
+              for (const conflict of conflicts) {
+                await repo.addNote(input.accountId, record._id, {
+                  text: conflictNote(conflict),
+                  author: 'sync',
+                  runId: input.runId,
+                });
+              }
+            }),
+      );
       return { status: 'pushed', externalId };
     } catch (err) {
       if (!isRecordRejection(err)) throw err;

@@ -128,15 +128,37 @@ export class RecordRepository<T extends EntityType> {
   }
 
   /**
+   * {@link recordPushIntent} for many records at once (a page's creates, before any is sent). See {@link
+   * pushOutcomes.recordPushIntents}.
+   */
+  recordPushIntents(
+    accountId: string,
+    wanted: readonly { id: string; externalRef: string; runId: string; rev: number }[],
+  ): Promise<Map<string, pushOutcomes.RecordedIntent>> {
+    return pushOutcomes.recordPushIntents(this.ctx, accountId, wanted);
+  }
+
+  /**
    * A push succeeded: stores the Acumatica key, id, modified time and payload hash, clears the error and the
    * push intent. See {@link pushOutcomes.markSynced}.
    */
   markSynced(
     accountId: string,
     id: string,
-    result: Parameters<typeof pushOutcomes.markSynced>[3],
-  ): Promise<'synced' | 'pending' | null> {
+    result: pushOutcomes.SyncedOutcome,
+  ): Promise<pushOutcomes.SyncedState> {
     return pushOutcomes.markSynced(this.ctx, accountId, id, result);
+  }
+
+  /**
+   * {@link markSynced} for many records in one store command, each with its own compare-and-set (a push
+   * page's outcomes). See {@link pushOutcomes.markSyncedMany}.
+   */
+  markSyncedMany(
+    accountId: string,
+    outcomes: readonly (pushOutcomes.SyncedOutcome & { id: string })[],
+  ): Promise<Map<string, pushOutcomes.SyncedState>> {
+    return pushOutcomes.markSyncedMany(this.ctx, accountId, outcomes);
   }
 
   /**

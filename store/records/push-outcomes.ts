@@ -7,7 +7,15 @@ import type { Filter, UpdateFilter } from 'mongodb';
 import { ENTITIES, type EntityType } from '../../core/entities';
 import type { Note, PushIntent, RecordBase } from '../../core/records';
 import { ConcurrentUpdateError } from '../errors';
-import { truncate, updateGuarded, type RecordContext, type Stored } from './context';
+import { revisionOf } from '../../core/revisions';
+import {
+  guarded,
+  truncate,
+  updateGuarded,
+  withNextRevision,
+  type RecordContext,
+  type Stored,
+} from './context';
 import { get } from './queries';
 
 /**
@@ -39,6 +47,86 @@ export async function recordPushIntent<T extends EntityType>(
   return { intent: current.sync.pushIntent, created: false, rev: intent.rev };
 }
 
+/** A push intent recorded for a record, and the revision its push's write-back must expect. */
+export interface RecordedIntent {
+  intent: PushIntent;
+  rev: number;
+}
+
+/**
+ * {@link recordPushIntent} for the creates of a page at once, in one `bulkWrite` before any of them is sent.
+ * Only records without an intent get one. A record edited since the page read it is left out (its push
+ * records its intent itself, by the single-record rules); so is one whose write cannot be told apart.
+ * @returns the intents this call recorded, by record id
+ */
+export async function recordPushIntents<T extends EntityType>(
+  ctx: RecordContext<T>,
+  accountId: string,
+  wanted: readonly { id: string; externalRef: string; runId: string; rev: number }[],
+): Promise<Map<string, RecordedIntent>> {
+  const recorded = new Map<string, RecordedIntent>();
+  if (wanted.length === 0) return recorded;
+  const startedAt = ctx.now();
+  const intentOf = (w: (typeof wanted)[number]): PushIntent => ({
+    externalRef: w.externalRef,
+    runId: w.runId,
+    startedAt,
+  });
+  const written = await ctx.collection.bulkWrite(
+    wanted.map((w) => ({
+      updateOne: {
+        filter: guarded(accountId, w.id, { rev: w.rev, withoutPushIntent: true }),
+        update: withNextRevision({ $set: { 'sync.pushIntent': intentOf(w) } } as UpdateFilter<Stored>),
+      },
+    })),
+    { ordered: false },
+  );
+  if (written.matchedCount === wanted.length) {
+    for (const w of wanted) recorded.set(w.id, { intent: intentOf(w), rev: w.rev + 1 });
+    return recorded;
+  }
+  // Some guard did not hold: keep only the intents read back at one revision past the page's, as written.
+  const current = (await ctx.collection
+    .find({ accountId, _id: { $in: wanted.map((w) => w.id) } } as Filter<Stored>, {
+      projection: { rev: 1, 'sync.pushIntent': 1 },
+    })
+    .toArray()) as Pick<Stored, '_id' | 'rev' | 'sync'>[];
+  const byId = new Map(current.map((r) => [r._id, r]));
+  for (const w of wanted) {
+    const now = byId.get(w.id);
+    const intent = now?.sync.pushIntent;
+    if (
+      now &&
+      intent &&
+      revisionOf(now) === w.rev + 1 &&
+      intent.runId === w.runId &&
+      intent.externalRef === w.externalRef &&
+      new Date(intent.startedAt).getTime() === startedAt.getTime()
+    ) {
+      recorded.set(w.id, { intent, rev: w.rev + 1 });
+    }
+  }
+  return recorded;
+}
+
+/** What a successful push writes back to one record. */
+export interface SyncedOutcome {
+  externalId: string;
+  acumaticaId: string;
+  acumaticaModifiedAt?: Date;
+  hash: string;
+  /** The revision the push read (or its own intent advanced to): the outcome's compare-and-set. */
+  pushedRev?: number;
+  /**
+   * The merge base: the view of what was sent (core/merge.ts, core/document-merge.ts); left as it was
+   * when not given, removed when null (a base that would no longer match Acumatica's rows).
+   */
+  base?: Record<string, unknown> | null;
+}
+
+/** The resulting state of a record after its outcome was written, or null when it does not exist. */
+export type SyncedState = 'synced' | 'pending' | null;
+
 /**
  * A push succeeded: stores the Acumatica key, id, modified time, payload hash and merge base, clears the error and
  * the push intent. With `pushedRev`, the revision the push read (or its own intent advanced to), the
@@ -52,19 +140,75 @@ export async function markSynced<T extends EntityType>(
   ctx: RecordContext<T>,
   accountId: string,
   id: string,
-  result: {
-    externalId: string;
-    acumaticaId: string;
-    acumaticaModifiedAt?: Date;
-    hash: string;
-    pushedRev?: number;
-    /**
-     * The merge base: the view of what was sent (core/merge.ts, core/document-merge.ts); left as it was
-     * when not given, removed when null (a base that would no longer match Acumatica's rows).
-     */
-    base?: Record<string, unknown> | null;
-  },
-): Promise<'synced' | 'pending' | null> {
+  result: SyncedOutcome,
+): Promise<SyncedState> {
+  return (await markSyncedMany(ctx, accountId, [{ id, ...result }])).get(id) ?? null;
+}
+
+/**
+ * {@link markSynced} for many records of one type in one `bulkWrite` (a push writes a page's outcomes
+ * back together: one store command instead of one per record). Each record keeps its own compare-and-set.
+ * When every guard held (the usual case) that is all; otherwise the records are read back to tell which
+ * ones an edit raced, and those get the `pending` write of {@link markSynced} one by one. A record read
+ * back at exactly one revision past the push's, `synced` with this hash and key, was written by this call.
+ * (An edit landing between this write and the read-back makes the record look raced: it is left `pending`
+ * and sent once more next run — a needless push, nothing lost.)
+ * @returns each id's resulting state
+ */
+export async function markSyncedMany<T extends EntityType>(
+  ctx: RecordContext<T>,
+  accountId: string,
+  outcomes: readonly (SyncedOutcome & { id: string })[],
+): Promise<Map<string, SyncedState>> {
+  const states = new Map<string, SyncedState>();
+  if (outcomes.length === 0) return states;
+  const at = ctx.now();
+  const written = await ctx.collection.bulkWrite(
+    outcomes.map((o) => ({
+      updateOne: {
+        filter: guarded(accountId, o.id, o.pushedRev !== undefined ? { rev: o.pushedRev } : {}),
+        update: withNextRevision(syncedUpdate(o, { 'sync.lastSyncedAt': at, 'sync.state': 'synced' })),
+      },
+    })),
+    { ordered: false },
+  );
+  if (written.matchedCount === outcomes.length) {
+    for (const o of outcomes) states.set(o.id, 'synced');
+    return states;
+  }
+  const current = new Map(
+    (
+      (await ctx.collection
+        .find({ accountId, _id: { $in: outcomes.map((o) => o.id) } } as Filter<Stored>, {
+          projection: { rev: 1, 'sync.state': 1, 'sync.lastSyncedHash': 1, 'sync.externalId': 1 },
+        })
+        .toArray()) as Pick<Stored, '_id' | 'rev' | 'sync'>[]
+    ).map((r) => [r._id, r]),
+  );
+  for (const o of outcomes) {
+    const now = current.get(o.id);
+    if (!now) {
+      states.set(o.id, null);
+      continue;
+    }
+    const ours =
+      o.pushedRev === undefined ||
+      (revisionOf(now) === o.pushedRev + 1 &&
+        now.sync.state === 'synced' &&
+        now.sync.lastSyncedHash === o.hash &&
+        now.sync.externalId === o.externalId);
+    if (ours) {
+      states.set(o.id, 'synced');
+      continue;
+    }
+    const raced = await updateGuarded(ctx, accountId, o.id, {}, syncedUpdate(o, { 'sync.state': 'pending' }));
+    states.set(o.id, raced ? 'pending' : null);
+  }
+  return states;
+}
+
+/** The update of a successful push: key, id, hash, base, the given state fields; error and intent cleared. */
+function syncedUpdate(result: SyncedOutcome, state: Record<string, unknown>): UpdateFilter<Stored> {
   const set: Record<string, unknown> = {
     'sync.externalId': result.externalId,
     'sync.acumaticaId': result.acumaticaId,
@@ -73,23 +217,14 @@ export async function markSynced<T extends EntityType>(
   if (result.acumaticaModifiedAt) set['sync.acumaticaModifiedAt'] = result.acumaticaModifiedAt;
   // What Acumatica now holds is what both sides agree on, even when an edit raced the push.
   if (result.base) set['sync.base'] = result.base;
-  const unset = {
-    'sync.pushIntent': '',
-    'sync.lastError': '',
-    ...(result.base === null ? { 'sync.base': '' } : {}),
-  };
-  const guard = result.pushedRev !== undefined ? { rev: result.pushedRev } : {};
-  const synced = await updateGuarded(ctx, accountId, id, guard, {
-    $set: { ...set, 'sync.lastSyncedAt': ctx.now(), 'sync.state': 'synced' },
-    $unset: unset,
-  } as UpdateFilter<Stored>);
-  if (synced) return 'synced';
-  if (result.pushedRev === undefined) return null;
-  const raced = await updateGuarded(ctx, accountId, id, {}, {
-    $set: { ...set, 'sync.state': 'pending' },
-    $unset: unset,
-  } as UpdateFilter<Stored>);
-  return raced ? 'pending' : null;
+  return {
+    $set: { ...set, ...state },
+    $unset: {
+      'sync.pushIntent': '',
+      'sync.lastError': '',
+      ...(result.base === null ? { 'sync.base': '' } : {}),
+    },
+  } as UpdateFilter<Stored>;
 }
 
 /**

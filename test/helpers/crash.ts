@@ -1,7 +1,10 @@
 /** Stores that fail on purpose, for tests of what a retried activity does. */
 import type { Store } from '../../store';
 
-/** A store whose `markSynced` of one entity type throws once: the worker "dies" after the PUT, before the write-back. */
+/**
+ * A store whose push write-back (`markSynced`, or `markSyncedMany` for a page's batch) of one entity type throws
+ * once: the worker "dies" after the PUT, before the write-back.
+ */
 export function crashOnceAfterPut(entity: 'sales-orders' | 'work-orders'): {
   wrap: (store: Store) => Store;
   crashed: () => boolean;
@@ -13,7 +16,7 @@ export function crashOnceAfterPut(entity: 'sales-orders' | 'work-orders'): {
       const repo = store.records[entity];
       const proxy = new Proxy(repo, {
         get(target, prop, receiver) {
-          if (prop === 'markSynced' && !crashed) {
+          if ((prop === 'markSynced' || prop === 'markSyncedMany') && !crashed) {
             return () => {
               crashed = true;
               return Promise.reject(new Error('worker lost between the PUT and the write-back'));

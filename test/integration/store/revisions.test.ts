@@ -160,6 +160,49 @@ describe('revisions: worker write-backs keep edits made meanwhile', () => {
     );
   });
 
+  it('a page records the intents of its creates at once, leaving out records edited since it read them', async () => {
+    const accountId = newId('acc');
+    const refs = await seedRefs(store, accountId);
+    const invoices = store.records.invoices;
+    const made = [];
+    for (let i = 0; i < 4; i++) made.push(await invoices.create(accountId, validInput('invoices', refs)));
+    const [first, edited, withIntent, last] = made as [
+      (typeof made)[0],
+      (typeof made)[0],
+      (typeof made)[0],
+      (typeof made)[0],
+    ];
+    const earlier = await invoices.recordPushIntent(accountId, withIntent._id, {
+      externalRef: withIntent.externalRef,
+      runId: 'run-0',
+      rev: withIntent.rev!,
+    });
+    await invoices.update(accountId, edited._id, { description: 'edited after the page was read' });
+    const wanted = (runId: string) =>
+      [first, edited, withIntent, last].map((r) => ({
+        id: r._id,
+        externalRef: r.externalRef,
+        runId,
+        rev: r.rev!,
+      }));
+    const recorded = await invoices.recordPushIntents(accountId, wanted('run-1'));
+    assert.deepEqual([...recorded.keys()].sort(), [first._id, last._id].sort());
+    for (const r of [first, last]) {
+      assert.equal(recorded.get(r._id)?.rev, r.rev! + 1, 'the write-back expects the revision of the intent');
+      const stored = (await invoices.get(accountId, r._id))!;
+      assert.equal(stored.sync.pushIntent?.runId, 'run-1');
+      assert.equal(stored.sync.pushIntent?.externalRef, r.externalRef);
+    }
+    assert.equal((await invoices.get(accountId, edited._id))?.sync.pushIntent, undefined);
+    assert.equal(
+      (await invoices.get(accountId, withIntent._id))?.sync.pushIntent?.runId,
+      earlier?.intent.runId,
+      'an earlier intent is kept: its create may have happened',
+    );
+    const all = await invoices.recordPushIntents(accountId, wanted('run-2').slice(0, 1));
+    assert.equal(all.size, 0, 'a record whose intent is recorded does not get another');
+  });
+
   it('a rejected push of a record edited meanwhile stays pending (the edit may be the fix)', async () => {
     const accountId = newId('acc');
     const customers = store.records.customers;
@@ -190,6 +233,65 @@ describe('revisions: worker write-backs keep edits made meanwhile', () => {
       }),
       'failed',
     );
+  });
+
+  it('a batch of push outcomes keeps the compare-and-set of each record: edited ones stay pending, deleted ones are reported', async () => {
+    const accountId = newId('acc');
+    const customers = store.records.customers;
+    const made = [];
+    for (let i = 0; i < 5; i++)
+      made.push(await customers.create(accountId, customerInput({ name: `C${i}` })));
+    await customers.markForExport(accountId, { ids: made.map((c) => c._id) });
+    const read = await customers.getMany(
+      accountId,
+      made.map((c) => c._id),
+    );
+    const revOf = new Map(read.map((r) => [r._id, r.rev!]));
+    const [clean, edited, deleted, unguarded, alsoClean] = made.map((c) => c._id) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    // While the PUTs were in flight: one record edited, one deleted.
+    await customers.update(accountId, edited, { name: 'saved during the push' });
+    await customers.delete(accountId, deleted);
+    const outcome = (id: string, guard: boolean) => ({
+      id,
+      externalId: `K-${id}`,
+      acumaticaId: `g-${id}`,
+      hash: `h-${id}`,
+      ...(guard ? { pushedRev: revOf.get(id)! } : {}),
+    });
+    const states = await customers.markSyncedMany(accountId, [
+      outcome(clean, true),
+      outcome(edited, true),
+      outcome(deleted, true),
+      outcome(unguarded, false),
+      outcome(alsoClean, true),
+    ]);
+    assert.deepEqual(Object.fromEntries(states), {
+      [clean]: 'synced',
+      [edited]: 'pending',
+      [deleted]: null,
+      [unguarded]: 'synced',
+      [alsoClean]: 'synced',
+    });
+    const after = new Map(
+      (await customers.getMany(accountId, [clean, edited, unguarded, alsoClean])).map((r) => [r._id, r]),
+    );
+    for (const id of [clean, unguarded, alsoClean]) {
+      const r = after.get(id)!;
+      assert.equal(r.sync.state, 'synced');
+      assert.equal(r.sync.externalId, `K-${id}`);
+      assert.equal(r.rev, revOf.get(id)! + 1, 'one write per record');
+    }
+    const kept = after.get(edited)!;
+    assert.equal(kept.name, 'saved during the push', 'the edit is kept');
+    assert.equal(kept.sync.state, 'pending', 'the next run pushes what the user last saved');
+    assert.equal(kept.sync.externalId, `K-${edited}`, 'the key is stored all the same');
+    assert.equal(await customers.get(accountId, deleted), null, 'a deleted record is not written back');
   });
 
   it('a pull that read the record before a local edit decides again and keeps the newer edit', async () => {
