@@ -52,7 +52,10 @@ const FERRETDB_FIXES: { file: string; from: string; to: string }[] = [
  * and boolean equality / `$in` conditions on indexed fields (also inside `$and` and `$or`) to SQLite so that
  * the store's per-page queries search an index instead of scanning the collection: see
  * docs/decisions/0015-index-filter-pushdown-on-the-embedded-store.md, docs/ferretdb-indexes.md and
- * `test/integration/stack/ferretdb-query-pushdown.test.ts`.
+ * `test/integration/stack/ferretdb-query-pushdown.test.ts`. `0003-update-statements-release-connections.patch`
+ * closes each statement's query of an `update` command as it ends instead of when the command returns: a
+ * bulk write of 100 statements (or several smaller ones at once) otherwise held every pooled SQLite
+ * connection and waited forever (`test/integration/stack/ferretdb-atomic-updates.test.ts`).
  */
 const FERRETDB_PATCH_DIR = join(__dirname, 'ferretdb');
 

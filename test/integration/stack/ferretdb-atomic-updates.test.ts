@@ -115,3 +115,44 @@ test('FerretDB finds {_id, accountId, rev} through the _id index and checks the 
   );
   assert.equal(await col.countDocuments({ _id: 'doc_7', accountId: 'acc_1' }), 1);
 });
+
+// A push writes a page's outcomes back in one bulk write. Stock FerretDB v1 kept every statement's query (and
+// its pooled SQLite connection, 100 at most) open until the command returned, so one command of 100
+// statements, or several smaller ones at once, waited forever for a connection and wedged the server for
+// every client; scripts/ferretdb/0003-update-statements-release-connections.patch closes each as it ends.
+test(
+  'bulk writes of many statements, several at once, complete and keep every compare-and-set',
+  { timeout: 60_000 },
+  async (t) => {
+    const mongo = new MongoClient(process.env.MONGODB_URL!, { maxPoolSize: 20 });
+    const db = mongo.db(`bulk_${process.pid}`);
+    t.after(async () => {
+      await db.dropDatabase();
+      await mongo.close();
+    });
+    const statements = 150;
+    const cols = Array.from({ length: 4 }, (_, i) => db.collection<Probe>(`bulk${i}`));
+    for (const col of cols)
+      await col.insertMany(Array.from({ length: statements }, (_, i) => ({ _id: `d${i}`, rev: 1 })));
+    const results = await Promise.all(
+      cols.map((col) =>
+        col.bulkWrite(
+          // Every other statement names a revision the document does not have: it must not apply.
+          Array.from({ length: statements }, (_, i) => ({
+            updateOne: {
+              filter: { _id: `d${i}`, rev: i % 2 === 0 ? 1 : 7 },
+              update: { $set: { done: true }, $inc: { rev: 1 } } as unknown as UpdateFilter<Probe>,
+            },
+          })),
+          { ordered: false },
+        ),
+      ),
+    );
+    for (const r of results) assert.equal(r.matchedCount, statements / 2);
+    const after = await cols[0]!.find({ done: true }).toArray();
+    assert.equal(after.length, statements / 2);
+    assert.ok(after.every((d) => d.rev === 2 && Number(d._id.slice(1)) % 2 === 0));
+    // The server still answers other clients.
+    assert.equal(await cols[1]!.countDocuments({}), statements);
+  },
+);
