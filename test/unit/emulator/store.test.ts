@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { prng } from '../../../emulator/faults';
 import { newNode, RecordStore, type StoredRecord } from '../../../emulator/store';
-import type { Plain } from '../../../emulator/values';
+import { ucase, type Plain } from '../../../emulator/values';
 
 const INVOICE_KEYS = ['Type', 'ReferenceNbr'];
 
@@ -228,5 +229,67 @@ describe('RecordStore list order and derived values', () => {
       store.derived('Customer', 'bad', () => 'computed after a throw'),
       'computed after a throw',
     );
+  });
+});
+
+describe('RecordStore against a plain scan', () => {
+  test('after any mix of writes, lookups and lists answer what scanning every record answers', () => {
+    const rand = prng(20261201);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    const store = new RecordStore();
+    // What the store answered before the index: the first record in insertion order whose values match.
+    const scan = (fields: string[], values: string[]): StoredRecord | undefined => {
+      const want = values.map((v) => v.trim().toUpperCase());
+      return store.find('Invoice', (r) => fields.every((k, i) => ucase(r.values[k]) === want[i]));
+    };
+    const order = (r: StoredRecord): string =>
+      `${String(r.values.Type ?? '')}\u0000${String(r.values.ReferenceNbr ?? '')}`;
+    const sorted = (): StoredRecord[] =>
+      store.all('Invoice').sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+    const types = ['Invoice', 'invoice', 'Credit Memo', ' Invoice'];
+    const numbers = ['AR1', 'ar1', 'AR2', 'AR3 ', '', 'ÄR4'];
+    let lookups = 0;
+    for (let step = 0; step < 3000; step++) {
+      const r = rand();
+      const existing = store.all('Invoice');
+      if (r < 0.3 || existing.length === 0) {
+        store.save(rec('Invoice', { Type: pick(types), ReferenceNbr: pick(numbers) }));
+      } else if (r < 0.45) {
+        const target = pick(existing);
+        store.save({ ...structuredClone(target), values: { ...target.values, ReferenceNbr: pick(numbers) } });
+      } else if (r < 0.55) {
+        const target = pick(existing);
+        target.values.Type = pick(types);
+        store.save(target);
+      } else if (r < 0.65) {
+        store.delete('Invoice', pick(existing).id);
+      } else if (r < 0.67) {
+        store.batch(() => {
+          const added = rec('Invoice', {});
+          store.save(added);
+          added.values.ReferenceNbr = pick(numbers);
+          added.values.Type = pick(types);
+        });
+      } else if (r < 0.68) {
+        store.clear();
+      } else if (r < 0.9) {
+        const want = [pick(types), pick(numbers)];
+        lookups++;
+        assert.equal(
+          store.findByKey('Invoice', INVOICE_KEYS, want)?.id,
+          scan(INVOICE_KEYS, want)?.id,
+          `step ${step}: ${JSON.stringify(want)}`,
+        );
+        const one = [pick(numbers)];
+        assert.equal(store.findByKey('Invoice', ['ReferenceNbr'], one)?.id, scan(['ReferenceNbr'], one)?.id);
+      } else {
+        assert.deepEqual(
+          store.list('Invoice', order).map((x) => x.id),
+          sorted().map((x) => x.id),
+          `step ${step}: list order`,
+        );
+      }
+    }
+    assert.ok(lookups > 500, 'the mix looked keys up often');
   });
 });
