@@ -8,23 +8,34 @@
  */
 import { parseArgs } from 'node:util';
 import { buildEmulator } from '../emulator';
+import { round } from './measure';
 import { pullSeed } from './scenarios';
 
 const V24 = '/entity/Default/24.200.001';
 
 /**
  * Mean milliseconds of `ops` sequential calls of `fn`, after `ops / 4` untimed ones (JIT warm-up, which
- * would otherwise dominate the small sizes); throws on an unexpected status.
+ * would otherwise dominate the small sizes); `prepare` runs untimed before each call. Throws on an
+ * unexpected status.
  */
-async function timed(ops: number, fn: (i: number) => Promise<number>, want: number): Promise<number> {
-  const warm = Math.ceil(ops / 4);
-  for (let i = 0; i < warm; i++) if ((await fn(ops + i)) !== want) throw new Error('warm-up call failed');
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) {
+async function timed(
+  ops: number,
+  fn: (i: number) => Promise<number>,
+  want: number,
+  prepare?: (i: number) => Promise<unknown>,
+): Promise<number> {
+  const once = async (i: number): Promise<bigint> => {
+    await prepare?.(i);
+    const start = process.hrtime.bigint();
     const status = await fn(i);
+    const took = process.hrtime.bigint() - start;
     if (status !== want) throw new Error(`call ${i} answered ${status}, expected ${want}`);
-  }
-  return Math.round(Number(process.hrtime.bigint() - start) / 1e4 / ops) / 100;
+    return took;
+  };
+  for (let i = 0; i < Math.ceil(ops / 4); i++) await once(ops + i);
+  let total = 0n;
+  for (let i = 0; i < ops; i++) total += await once(i);
+  return round(Number(total) / 1e6 / ops, 2);
 }
 
 async function measure(records: number, ops: number, pages: number): Promise<Record<string, unknown>> {
@@ -77,11 +88,19 @@ async function measure(records: number, ops: number, pages: number): Promise<Rec
     const since = encodeURIComponent("LastModifiedDateTime ge datetimeoffset'2000-01-01T00:00:00Z'");
     const pageSize = 500;
     const fullPages = Math.max(1, Math.min(pages, Math.floor(customers.length / pageSize)));
-    const pullPageMs = await timed(
-      fullPages,
-      (p) =>
-        call('GET', `${V24}/Customer?$filter=${since}&$top=${pageSize}&$skip=${(p % fullPages) * pageSize}`),
+    const pageUrl = (p: number): string =>
+      `${V24}/Customer?$filter=${since}&$top=${pageSize}&$skip=${(p % fullPages) * pageSize}`;
+    const pullPageMs = await timed(fullPages, (p) => call('GET', pageUrl(p)), 200);
+    // A write between two pages (an ERP edit during a pull): the next page orders and filters anew.
+    const pageAfterWriteMs = await timed(
+      Math.min(ops, 50),
+      (i) => call('GET', pageUrl(i)),
       200,
+      (i) =>
+        call('PUT', `${V24}/Customer`, {
+          CustomerID: { value: customerAt(i) },
+          CustomerName: { value: `Edited ${i}` },
+        }),
     );
     return {
       scenario: 'emulator-lookups',
@@ -95,8 +114,10 @@ async function measure(records: number, ops: number, pages: number): Promise<Rec
       getByKeyMs,
       putInvoiceMs,
       pullPageMs,
+      pullMsPerRecord: round(pullPageMs / Math.min(pageSize, customers.length), 4),
       pullPages: fullPages,
       pageSize,
+      pageAfterWriteMs,
       node: process.version,
     };
   } finally {
