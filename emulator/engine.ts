@@ -14,7 +14,7 @@ import {
 } from './filter';
 import { TYPES, typeInVersion, type VersionedType } from './schema';
 import { cloneRecord, newNode, type RecordNode, type RecordStore, type StoredRecord } from './store';
-import { GUID_RE, toPlain, unwrap, ValueConversionError, wrap, type Plain } from './values';
+import { GUID_RE, toPlain, ucase, unwrap, ValueConversionError, wrap, type Plain } from './values';
 
 export interface EngineResult {
   status: number;
@@ -71,10 +71,12 @@ interface Shape {
   custom: Set<string>;
 }
 
-const ucase = (v: Plain | undefined): string => String(v ?? '').toUpperCase();
+/** List order of the internal price table: by record number. */
+const priceOrder = (r: StoredRecord): string => String(r.values.RecordID).padStart(10, '0');
 
 export class EntityEngine {
   private readonly jobs = new Map<string, Job>();
+  private readonly orders = new Map<string, (r: StoredRecord) => string>();
 
   constructor(private readonly cfg: EngineConfig) {}
 
@@ -88,11 +90,16 @@ export class EntityEngine {
     const b = BEHAVIOURS[entity]!;
     if (b.inquiry) return this.inquiry(b, version, {}, q);
     const vt = typeInVersion(entity, version);
-    let recs = this.store.list(entity, (r) => sortKey(b, r));
-    if (q.$filter) {
+    const sorted = this.store.list(entity, this.listOrder(b));
+    let recs = sorted;
+    const filter = q.$filter;
+    if (filter) {
       try {
-        const expr = parseFilter(q.$filter);
-        recs = recs.filter((r) => evaluateFilter(expr, (p) => this.resolvePath(b, r, vt, version, p)));
+        // A paged pull repeats one filter page after page: it is evaluated once per write to the entity.
+        recs = this.store.derived(entity, `$filter ${version} ${filter}`, () => {
+          const expr = parseFilter(filter);
+          return sorted.filter((r) => evaluateFilter(expr, (p) => this.resolvePath(b, r, vt, version, p)));
+        });
       } catch (err) {
         if (err instanceof FilterSyntaxError || err instanceof FilterEvaluationError)
           return { status: 500, body: httpError(err.message, 'PX.Api.ContractBased.OptimizationException') };
@@ -124,6 +131,16 @@ export class EntityEngine {
     return { status: 204, committed: true };
   }
 
+  /** The list order of an entity (primary key), one function per entity so the store keeps the order. */
+  private listOrder(b: EntityBehaviour): (r: StoredRecord) => string {
+    let order = this.orders.get(b.name);
+    if (!order) {
+      order = (r) => sortKey(b, r);
+      this.orders.set(b.name, order);
+    }
+    return order;
+  }
+
   private locateBySegments(b: EntityBehaviour, segments: string[]): StoredRecord | undefined {
     if (b.inquiry) return undefined;
     const parts = segments.length === 1 && b.keys.length > 1 ? segments[0]!.split('|') : segments;
@@ -136,9 +153,7 @@ export class EntityEngine {
   }
 
   private findByKeys(b: EntityBehaviour, values: string[]): StoredRecord | undefined {
-    // Key lookups are case-insensitive (SQL Server collation).
-    const want = values.map((v) => v.trim().toUpperCase());
-    return this.store.find(b.name, (r) => b.keys.every((k, i) => ucase(r.values[k]) === want[i]));
+    return this.store.findByKey(b.name, b.keys, values);
   }
 
   /** A field value for `$filter` evaluation, following linked paths. */
@@ -278,7 +293,7 @@ export class EntityEngine {
           keyVals.map((k) => String(k.value)),
         );
       } else if (q.$filter) {
-        const listed = this.list(entity, version, { $filter: q.$filter });
+        const listed = this.list(entity, version, { $filter: q.$filter, $top: '1' });
         if (listed.status !== 200) return listed;
         const first = (listed.body as { id: string }[])[0];
         existing = first ? this.store.get(entity, first.id) : undefined;
@@ -657,20 +672,18 @@ export class EntityEngine {
         this.findByKeys(BEHAVIOURS.NonStockItem!, [String(inv ?? '')]);
       return item ? ucase(item.values.ItemClass) : undefined;
     };
-    const prices = this.store
-      .list(PRICE_ENTITY, (r) => String(r.values.RecordID).padStart(10, '0'))
-      .filter((p) => {
-        const v = p.values;
-        if (f.PriceType && f.PriceType !== 'All Prices' && v.PriceType !== f.PriceType) return false;
-        if (f.PriceCode && ucase(v.PriceCode) !== ucase(f.PriceCode)) return false;
-        if (f.InventoryID && ucase(v.InventoryID) !== ucase(f.InventoryID)) return false;
-        if (f.ItemClassID && itemClassOf(v.InventoryID) !== ucase(f.ItemClassID)) return false;
-        if (asOf !== undefined) {
-          if (typeof v.EffectiveDate === 'string' && Date.parse(v.EffectiveDate) > asOf) return false;
-          if (typeof v.ExpirationDate === 'string' && Date.parse(v.ExpirationDate) < asOf) return false;
-        }
-        return true;
-      });
+    const prices = this.store.list(PRICE_ENTITY, priceOrder).filter((p) => {
+      const v = p.values;
+      if (f.PriceType && f.PriceType !== 'All Prices' && v.PriceType !== f.PriceType) return false;
+      if (f.PriceCode && ucase(v.PriceCode) !== ucase(f.PriceCode)) return false;
+      if (f.InventoryID && ucase(v.InventoryID) !== ucase(f.InventoryID)) return false;
+      if (f.ItemClassID && itemClassOf(v.InventoryID) !== ucase(f.ItemClassID)) return false;
+      if (asOf !== undefined) {
+        if (typeof v.EffectiveDate === 'string' && Date.parse(v.EffectiveDate) > asOf) return false;
+        if (typeof v.ExpirationDate === 'string' && Date.parse(v.ExpirationDate) < asOf) return false;
+      }
+      return true;
+    });
     rec.details.SalesPriceDetails = prices.map((p) => ({
       id: p.id,
       values: { ...p.values },

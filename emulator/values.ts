@@ -7,6 +7,9 @@ import type { WrapperType } from './schema';
 
 export type Plain = string | number | boolean | null;
 
+/** A stored value as key lookups compare it: text in upper case, null and missing as ''. */
+export const ucase = (v: Plain | undefined): string => String(v ?? '').toUpperCase();
+
 /** Thrown when a wrapped value cannot be converted to its field's type; becomes a field `error` on 422. */
 export class ValueConversionError extends Error {}
 
