@@ -159,7 +159,9 @@ export async function startFerretDB(opts: FerretOptions): Promise<ManagedProcess
     `--listen-addr=127.0.0.1:${opts.port}`,
     '--telemetry=disable',
     '--state-dir=-',
-    '--debug-addr=-',
+    process.env.FSAC_FERRETDB_DEBUG_ADDR
+      ? `--debug-addr=${process.env.FSAC_FERRETDB_DEBUG_ADDR}`
+      : '--debug-addr=-',
     '--log-level=warn',
   ];
   const proc = spawnLogged('ferretdb', opts.binary, args, opts.logFile, {
