@@ -3,7 +3,8 @@
  * private dev stack it starts itself, prints one JSON line per scenario on stdout, then a summary line.
  * Progress goes to stderr. `--save` also writes every line to `bench/results/<date>.json`; `--only` runs
  * one group (push, pull, unthrottled, scale, notifications, tenants); `--scale 10000,100000` replaces the
- * scale scenario's volumes. Benchmarks measure; they assert nothing.
+ * scale scenario's volumes; `--tenants 40` the many-tenants scenario's number of accounts. Benchmarks
+ * measure; they assert nothing.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,15 @@ function scalePoints(arg: string): number[] {
   return points.sort((a, b) => a - b);
 }
 
+/** `--tenants 40`: the many-tenants scenario's number of accounts instead of the profile's. */
+function tenantAccounts(arg: string): number {
+  const n = Number(arg.trim());
+  if (!Number.isInteger(n) || n < 2 || n > 500) {
+    throw new Error(`--tenants must be a whole number of accounts from 2 to 500, not ${arg}`);
+  }
+  return n;
+}
+
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
@@ -49,6 +59,7 @@ async function main(): Promise<void> {
       save: { type: 'boolean', default: false },
       only: { type: 'string' },
       scale: { type: 'string' },
+      tenants: { type: 'string' },
     },
     strict: true,
   });
@@ -58,7 +69,13 @@ async function main(): Promise<void> {
   const only = (values.only as Group | undefined) ?? null;
   const want = (group: Group) => only === null || only === group;
   const base = PROFILES[values.quick ? 'quick' : 'full'];
-  const profile = values.scale === undefined ? base : { ...base, scale: scalePoints(values.scale) };
+  const profile = {
+    ...base,
+    ...(values.scale === undefined ? {} : { scale: scalePoints(values.scale) }),
+    ...(values.tenants === undefined
+      ? {}
+      : { tenants: { ...base.tenants, accounts: tenantAccounts(values.tenants) } }),
+  };
   const dir = join(tmpdir(), `fsac-bench-${process.pid}`);
   const started = Date.now();
   const stack = await startBenchStack(dir, log);
