@@ -72,6 +72,9 @@ export async function pushRecords(
  */
 export const PUSH_CONCURRENCY = 8;
 
+/** Records of a page whose push intents are recorded together (see `pushPage`). */
+export const INTENT_WINDOW = 50;
+
 /**
  * Pushes one keyset page of candidates, several records at a time, and reports the cursor of the next page
  * (null when done). The heartbeat carries the last id before which every record is done, so a retried
@@ -89,7 +92,19 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
   const items = page.items;
   const pusher = new Pusher(args, new Set(items.map((r) => `${input.entity}/${r._id}`)));
   await preloadDependencies(pusher, input.entity, items as AnyRecord[]);
-  await pusher.recordIntents(input.entity, items as AnyRecord[]);
+  // Push intents are recorded a window of records at a time, just ahead of their creates: a crash then
+  // leaves at most a window of intents whose documents were never sent (each costs a lookup on retry).
+  const intentWindows = new Map<number, Promise<void>>();
+  const intentsFor = (i: number): Promise<void> => {
+    const w = Math.floor(i / INTENT_WINDOW);
+    let recording = intentWindows.get(w);
+    if (!recording) {
+      const window = items.slice(w * INTENT_WINDOW, (w + 1) * INTENT_WINDOW) as AnyRecord[];
+      recording = pusher.recordIntents(input.entity, window);
+      intentWindows.set(w, recording);
+    }
+    return recording;
+  };
   const finished: boolean[] = items.map(() => false);
   let contiguous = -1;
   let next = 0;
@@ -101,6 +116,7 @@ export async function pushPage(args: PushPageArgs): Promise<PageResult> {
       try {
         // Stop between records once the run is cancelled (the HTTP calls themselves abort on the signal).
         args.signal.throwIfAborted();
+        await intentsFor(i);
         const outcome = await pusher.pushOnce(input.entity, record);
         if (outcome.status === 'failed') {
           tally.fail(record._id, recordName(record), outcome.message);

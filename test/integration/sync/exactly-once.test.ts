@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { INTENT_WINDOW } from '../../../activities/push';
 import { crashOnceAfterPut } from '../../helpers/crash';
 import { byExternalRef } from '../../helpers/inspect';
 import {
@@ -57,6 +58,38 @@ describe('exactly-once creation of auto-numbered documents', () => {
     const synced = await reload(store, account.id, 'work-orders', order._id);
     assert.equal(synced.sync.state, 'synced');
     assert.equal(synced.sync.acumaticaId, docs[0]?.id);
+  });
+
+  test('a page lost at its first batch of write-backs creates every order once and looks up at most the intents it recorded', async () => {
+    const env = await stack.setup({
+      settings: { entityTypes: ['customers', 'products', 'sales-orders'] },
+      pageSize: 500,
+    });
+    const { store, account, emulator } = env;
+    const customer = await createMarked(store, account.id, 'customers', customerInput());
+    const product = await createMarked(store, account.id, 'products', productInput());
+    const orders = [];
+    for (let i = 0; i < 120; i++) {
+      orders.push(
+        await createMarked(store, account.id, 'sales-orders', salesOrderInput(customer._id, product._id)),
+      );
+    }
+    // The first batch of outcomes (50 orders) is lost with the worker, after their PUTs.
+    const crash = crashOnceAfterPut('sales-orders');
+
+    const summary = await env.runSync({}, { wrapStore: crash.wrap });
+    assert.ok(crash.crashed(), 'the crash was injected');
+    assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary));
+    assert.equal(emulator.admin.records('SalesOrder').length, 120, 'no order created twice');
+    for (const order of orders) {
+      assert.equal(byExternalRef(emulator, 'SalesOrder', 'ExternalRef', order.externalRef).length, 1);
+      assert.equal((await reload(store, account.id, 'sales-orders', order._id)).sync.state, 'synced');
+    }
+    // The retry looks up (GET by external reference) only orders whose intent was recorded: the windows
+    // the lost attempt reached, never the whole page.
+    const lookups = emulator.admin.counters()['GET SalesOrder'] ?? 0;
+    assert.ok(lookups >= 50, `the orders whose outcome was lost are looked up, not re-created: ${lookups}`);
+    assert.ok(lookups <= 2 * INTENT_WINDOW, `at most the two windows the attempt reached: ${lookups}`);
   });
 
   test('licence throttling (429) is retried after the server delay and the run completes', async () => {
