@@ -75,7 +75,7 @@ export class Pusher {
     await Promise.all(this.writtenBack.values());
   }
 
-  private written(entity: EntityType, id: string, done: Promise<void>): void {
+  private trackWriteBack(entity: EntityType, id: string, done: Promise<void>): void {
     // Handled here so a dependency's write that fails does not go unobserved: settle() rethrows it.
     done.catch(() => undefined);
     this.writtenBack.set(`${entity}/${id}`, done);
@@ -176,7 +176,7 @@ export class Pusher {
     ) {
       // Acumatica already has this content: no PUT. A re-marked record without changes becomes synced.
       if (sync.state === 'pending') {
-        this.written(
+        this.trackWriteBack(
           entity,
           record._id,
           this.writes.synced(entity, record._id, {
@@ -228,7 +228,7 @@ export class Pusher {
         ...base,
       });
       const conflicts = saved.plan?.conflicts ?? [];
-      this.written(
+      this.trackWriteBack(
         entity,
         record._id,
         conflicts.length === 0

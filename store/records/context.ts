@@ -95,6 +95,40 @@ export async function updateGuarded<T extends EntityType>(
   return result.matchedCount === 1;
 }
 
+/** One record's guarded update in a bulk write. */
+export interface GuardedUpdate {
+  id: string;
+  guard: WriteGuard;
+  update: UpdateFilter<Stored>;
+}
+
+/**
+ * Guarded updates of many records of the account in one `bulkWrite` (one store command), each its own
+ * compare-and-set advancing that record's revision, as {@link updateGuarded} does for one.
+ * @returns null when every guard held; otherwise the records as they are now, by id (a missing one was
+ *   deleted), so the caller can tell which of its updates applied: a bulk write reports only how many did
+ */
+export async function updateEachGuarded<T extends EntityType>(
+  ctx: RecordContext<T>,
+  accountId: string,
+  updates: readonly GuardedUpdate[],
+): Promise<Map<string, Stored> | null> {
+  if (updates.length === 0) return null;
+  const written = await ctx.collection.bulkWrite(
+    updates.map((u) => ({
+      updateOne: { filter: guarded(accountId, u.id, u.guard), update: withNextRevision(u.update) },
+    })),
+    { ordered: false },
+  );
+  if (written.matchedCount === updates.length) return null;
+  const now = await findByIds(
+    ctx.collection,
+    accountId,
+    updates.map((u) => u.id),
+  );
+  return new Map(now.map((r) => [r._id, r]));
+}
+
 export function generatedRef<T extends EntityType>(ctx: RecordContext<T>, id: string): string {
   return `FS-${ctx.spec.refCode}-${shortId(id)}`;
 }

@@ -8,14 +8,7 @@ import { ENTITIES, type EntityType } from '../../core/entities';
 import type { Note, PushIntent, RecordBase } from '../../core/records';
 import { ConcurrentUpdateError } from '../errors';
 import { revisionOf } from '../../core/revisions';
-import {
-  guarded,
-  truncate,
-  updateGuarded,
-  withNextRevision,
-  type RecordContext,
-  type Stored,
-} from './context';
+import { truncate, updateEachGuarded, updateGuarded, type RecordContext, type Stored } from './context';
 import { get } from './queries';
 
 /**
@@ -72,28 +65,22 @@ export async function recordPushIntents<T extends EntityType>(
     runId: w.runId,
     startedAt,
   });
-  const written = await ctx.collection.bulkWrite(
+  const current = await updateEachGuarded(
+    ctx,
+    accountId,
     wanted.map((w) => ({
-      updateOne: {
-        filter: guarded(accountId, w.id, { rev: w.rev, withoutPushIntent: true }),
-        update: withNextRevision({ $set: { 'sync.pushIntent': intentOf(w) } } as UpdateFilter<Stored>),
-      },
+      id: w.id,
+      guard: { rev: w.rev, withoutPushIntent: true },
+      update: { $set: { 'sync.pushIntent': intentOf(w) } } as UpdateFilter<Stored>,
     })),
-    { ordered: false },
   );
-  if (written.matchedCount === wanted.length) {
-    for (const w of wanted) recorded.set(w.id, { intent: intentOf(w), rev: w.rev + 1 });
-    return recorded;
-  }
-  // Some guard did not hold: keep only the intents read back at one revision past the page's, as written.
-  const current = (await ctx.collection
-    .find({ accountId, _id: { $in: wanted.map((w) => w.id) } } as Filter<Stored>, {
-      projection: { rev: 1, 'sync.pushIntent': 1 },
-    })
-    .toArray()) as Pick<Stored, '_id' | 'rev' | 'sync'>[];
-  const byId = new Map(current.map((r) => [r._id, r]));
   for (const w of wanted) {
-    const now = byId.get(w.id);
+    if (!current) {
+      recorded.set(w.id, { intent: intentOf(w), rev: w.rev + 1 });
+      continue;
+    }
+    // Some guard did not hold: keep only the intents read back one revision past the page's, as written.
+    const now = current.get(w.id);
     const intent = now?.sync.pushIntent;
     if (
       now &&
@@ -163,28 +150,19 @@ export async function markSyncedMany<T extends EntityType>(
   const states = new Map<string, SyncedState>();
   if (outcomes.length === 0) return states;
   const at = ctx.now();
-  const written = await ctx.collection.bulkWrite(
+  const current = await updateEachGuarded(
+    ctx,
+    accountId,
     outcomes.map((o) => ({
-      updateOne: {
-        filter: guarded(accountId, o.id, o.pushedRev !== undefined ? { rev: o.pushedRev } : {}),
-        update: withNextRevision(syncedUpdate(o, { 'sync.lastSyncedAt': at, 'sync.state': 'synced' })),
-      },
+      id: o.id,
+      guard: o.pushedRev !== undefined ? { rev: o.pushedRev } : {},
+      update: syncedUpdate(o, { 'sync.lastSyncedAt': at, 'sync.state': 'synced' }),
     })),
-    { ordered: false },
   );
-  if (written.matchedCount === outcomes.length) {
+  if (!current) {
     for (const o of outcomes) states.set(o.id, 'synced');
     return states;
   }
-  const current = new Map(
-    (
-      (await ctx.collection
-        .find({ accountId, _id: { $in: outcomes.map((o) => o.id) } } as Filter<Stored>, {
-          projection: { rev: 1, 'sync.state': 1, 'sync.lastSyncedHash': 1, 'sync.externalId': 1 },
-        })
-        .toArray()) as Pick<Stored, '_id' | 'rev' | 'sync'>[]
-    ).map((r) => [r._id, r]),
-  );
   for (const o of outcomes) {
     const now = current.get(o.id);
     if (!now) {
