@@ -14,6 +14,7 @@ import {
   alignLines,
   isPlainObject,
   mergeViews,
+  rowsOf,
   sameValue,
   type FieldConflict,
   type Line,
@@ -280,10 +281,6 @@ function pick(
  */
 function dayOf(value: string): string {
   return /^\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?(Z|[+-]\d{2}:\d{2})?$/.test(value) ? value.slice(0, 10) : value;
-}
-
-function rowsOf(value: unknown): Line[] {
-  return Array.isArray(value) ? value.filter(isPlainObject) : [];
 }
 
 function withoutId(row: Line): Record<string, unknown> {

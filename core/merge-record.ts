@@ -5,7 +5,7 @@
  * Acumatica's copy as the pull mapped it, and everything else on the record stays as it is. Pure,
  * sandbox-safe.
  */
-import { isPlainObject, sameValue, type MergeOptions, type SyncView } from './merge';
+import { isPlainObject, rowsOf, sameValue, type MergeOptions, type SyncView } from './merge';
 
 /** What the merge needs to know about one entity type's view. */
 export interface RecordMergeSpec {
@@ -73,10 +73,10 @@ function mergedLines(
   merged: readonly unknown[],
   spec: RecordMergeSpec,
 ): unknown[] {
-  const ours = asList(existing);
-  const theirs = asList(incoming);
-  const oursView = asList(localView);
-  const theirsView = asList(theirView);
+  const ours = rowsOf(existing);
+  const theirs = rowsOf(incoming);
+  const oursView = rowsOf(localView);
+  const theirsView = rowsOf(theirView);
   const key = spec.lines?.key ?? (() => '');
   const used = { ours: new Set<number>(), theirs: new Set<number>() };
   const pick = (
@@ -109,10 +109,6 @@ function mergedLines(
     }
     return out;
   });
-}
-
-function asList(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
 }
 
 /**

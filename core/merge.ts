@@ -227,6 +227,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** The plain-object rows of a list value (lines, detail rows); anything else reads as no rows. */
+export function rowsOf(value: unknown): Line[] {
+  return Array.isArray(value) ? value.filter(isPlainObject) : [];
+}
+
 function isList(value: unknown): value is Line[] {
   return Array.isArray(value) && value.every(isPlainObject);
 }

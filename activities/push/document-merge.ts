@@ -15,10 +15,10 @@ import {
   type DocumentFields,
   type RowRef,
 } from '../../core/document-merge';
-import { isPlainObject, type FieldConflict, type SyncView } from '../../core/merge';
+import { isPlainObject, rowsOf, type FieldConflict, type SyncView } from '../../core/merge';
 import type { AnyMapper, AnyRecord } from '../mapping';
 
-/** The detail collection of a document's lines. */
+/** The detail collection of a document's lines: chosen here, read from `DocumentFields.rows.field` everywhere else. */
 const ROWS = 'Details';
 
 /**
@@ -83,7 +83,7 @@ export function mergedDocumentBody(
 ): { body: AcumaticaBody; plan: DocumentPlan } {
   const oursView = documentView(ours, fields);
   const currentView = documentView(current, fields);
-  const currentIds = rowIds(currentView);
+  const currentIds = rowIds(currentView, fields);
   const base = asDocumentBase(record.sync.base);
   if (!base) return { body: byPosition, plan: positionPlan(fields, ours, current) };
   const merge = mergeDocument(base, oursView, currentView, fields, {
@@ -94,10 +94,11 @@ export function mergedDocumentBody(
   const body: AcumaticaBody = {};
   for (const [key, value] of Object.entries(ours)) {
     // Parts the merge does not compare (tax rows) go as ours, as before.
-    if (!fields.header.includes(key) && !(key in fields.linked) && key !== ROWS) body[key] = value;
+    if (!fields.header.includes(key) && !(key in fields.linked) && key !== fields.rows.field)
+      body[key] = value;
   }
   for (const [key, value] of Object.entries(merge.header)) body[key] = wrapDeep(value);
-  body[ROWS] = merge.rows.map((row) => {
+  body[fields.rows.field] = merge.rows.map((row) => {
     if ('delete' in row) return { id: row.id, delete: true };
     return { ...('id' in row ? { id: row.id } : {}), ...(wrapDeep(row.fields) as AcumaticaBody) };
   });
@@ -129,8 +130,8 @@ export function positionPlan(
   return {
     fields,
     ours: oursView,
-    refs: refsByPosition(oursView, currentView, ROWS),
-    currentIds: currentView ? rowIds(currentView) : [],
+    refs: refsByPosition(oursView, currentView, fields.rows.field),
+    currentIds: currentView ? rowIds(currentView, fields) : [],
     conflicts: [],
   };
 }
@@ -157,10 +158,8 @@ export function documentExpand(fields: DocumentFields): string[] {
   return [fields.rows.field, ...Object.keys(fields.linked)];
 }
 
-function rowIds(view: SyncView): string[] {
-  const rows = view[ROWS];
-  if (!Array.isArray(rows)) return [];
-  return rows.flatMap((row: unknown) => (isPlainObject(row) && typeof row.id === 'string' ? [row.id] : []));
+function rowIds(view: SyncView, fields: DocumentFields): string[] {
+  return rowsOf(view[fields.rows.field]).flatMap((row) => (typeof row.id === 'string' ? [row.id] : []));
 }
 
 /** Plain values as Acumatica's `{ value }` (objects field by field). */
